@@ -1,0 +1,5 @@
+"""python -m gate"""
+
+from gate.main import entry
+
+entry()
