@@ -1,0 +1,297 @@
+"""Reading the change from git: refs, the merge base, changed paths, and files at a commit."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Sequence
+
+from gate.errors import GateError
+from gate.report import Changed
+
+# Variables that would point git at another repository than --repo (git exports them to
+# hooks, where the gate may run).
+_REPOSITORY_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
+_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_STATUSES = frozenset("AMDT")
+_RENAME_OR_COPY = re.compile(r"[RC][0-9]{0,3}")
+_BLOB_HEADER = re.compile(r"(?P<sha>[0-9a-f]+) blob (?P<size>[0-9]+)")
+_DEEPEN_STEPS = (64, 512, 4096)
+_PATHS_PER_CALL = 1000  # keeps each command line far below the system's limit
+
+# Each option also overrides the configuration (diff.relative, diff.renames=copies,
+# diff.ignoreSubmodules, diff.external, color.ui) that would change what the diff says.
+_DIFF_OPTIONS = (
+    "--name-status",
+    "-z",
+    "-M",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-color",
+    "--ignore-submodules=none",
+    "--no-relative",
+)
+
+
+def _environment() -> dict[str, str]:
+    environment = {
+        name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES
+    }
+    environment.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0")
+    return environment
+
+
+def _run(
+    repo: str, args: Sequence[str], *, stdin: bytes = b"", ok: Iterable[int] = (0,)
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in repo; an exit status outside ok is a GateError naming the command."""
+    command = ["git", "-C", repo, *args]
+    try:
+        result = subprocess.run(command, input=stdin, capture_output=True, env=_environment())
+    except OSError as error:
+        raise GateError(
+            f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
+        ) from None
+    if result.returncode not in tuple(ok):
+        stderr = result.stderr.decode("utf-8", "replace").strip()
+        raise GateError(
+            f"git failed (exit {result.returncode}): {' '.join(command)}\n{stderr}\n"
+            f"Check that {repo} is a git repository that holds the commits involved."
+        )
+    return result
+
+
+def _commit(output: bytes, command: str) -> str:
+    sha = output.decode("ascii", "replace").strip()
+    if not _SHA.fullmatch(sha):
+        raise GateError(f"git {command} printed {sha!r} where a commit id was expected")
+    return sha
+
+
+def _revision(value: str) -> str:
+    # Values here come from resolve(); this keeps one that slipped past from reading as an option.
+    if not value or value.startswith("-"):
+        raise GateError(f"{value!r} is not a commit; resolve refs before using them")
+    return value
+
+
+def resolve(repo: str, ref: str, *, what: str = "ref") -> str:
+    """The full commit id ref names in repo; what names the ref's origin in messages."""
+    if ref.startswith("-"):
+        raise GateError(
+            f"{what} {ref!r} looks like an option, not a ref; name a branch, tag or commit"
+        )
+    if not ref or "\0" in ref:
+        raise GateError(f"{what} {ref!r} is not a ref; name a branch, tag or commit")
+    args = ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    result = _run(repo, args, ok=(0, 1))
+    if result.returncode == 1:
+        raise GateError(
+            f"cannot resolve {what} {ref!r} to a commit in {repo}; fetch it or check the name"
+        )
+    return _commit(result.stdout, "rev-parse")
+
+
+def is_commit(repo: str, commit: str) -> bool:
+    """Whether commit is the full id of a commit repo holds (a sign-off may name any string)."""
+    if not _SHA.fullmatch(commit):
+        return False
+    args = ("rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}")
+    return _run(repo, args, ok=(0, 1)).returncode == 0
+
+
+def default_base(repo: str) -> str:
+    """The commit of the remote's default branch (refs/remotes/origin/HEAD)."""
+    args = ("rev-parse", "--verify", "--quiet", "refs/remotes/origin/HEAD^{commit}")
+    result = _run(repo, args, ok=(0, 1))
+    if result.returncode == 1:
+        raise GateError(
+            f"no --base given, and {repo} does not know the remote's default branch "
+            "(refs/remotes/origin/HEAD); pass --base, or run `git remote set-head origin --auto`"
+        )
+    return _commit(result.stdout, "rev-parse")
+
+
+def is_ancestor(repo: str, ancestor: str, descendant: str) -> bool:
+    args = ("merge-base", "--is-ancestor", _revision(ancestor), _revision(descendant))
+    return _run(repo, args, ok=(0, 1)).returncode == 0
+
+
+def merge_base(repo: str, base: str, head: str, *, deepen: bool = False) -> str:
+    """The commit base and head grew from, as a pull request compares them.
+
+    With deepen, a shallow repository fetches more history from origin until they meet.
+    """
+    found = _merge_base(repo, base, head)
+    if found is None and deepen and _is_shallow(repo) and _has_origin(repo):
+        for depth in _DEEPEN_STEPS:
+            _run(repo, ("fetch", "--quiet", f"--deepen={depth}", "origin"))
+            found = _merge_base(repo, base, head)
+            if found is not None or not _is_shallow(repo):
+                break
+        else:
+            _run(repo, ("fetch", "--quiet", "--unshallow", "origin"))
+            found = _merge_base(repo, base, head)
+    if found is not None:
+        return found
+    if _is_shallow(repo):
+        raise GateError(
+            f"{base} and {head} have no merge base in {repo}, a shallow clone: its history "
+            "stops before they meet, so the change cannot be read in full. Fetch the history "
+            "with `git fetch --unshallow` (or `git fetch --deepen=N` until they meet); in "
+            "GitHub Actions, give actions/checkout `fetch-depth: 0`"
+        )
+    raise GateError(
+        f"{base} and {head} share no history (no merge base) in {repo}; "
+        "compare a head with the branch it grew from"
+    )
+
+
+def _merge_base(repo: str, base: str, head: str) -> str | None:
+    result = _run(repo, ("merge-base", _revision(base), _revision(head)), ok=(0, 1))
+    if result.returncode == 1:
+        return None
+    return _commit(result.stdout, "merge-base")
+
+
+def _is_shallow(repo: str) -> bool:
+    output = _run(repo, ("rev-parse", "--is-shallow-repository")).stdout.strip()
+    return output == b"true"
+
+
+def _has_origin(repo: str) -> bool:
+    remotes = _run(repo, ("remote",)).stdout.decode("utf-8", "replace").split()
+    return "origin" in remotes
+
+
+def changed(repo: str, merge_base: str, head: str) -> tuple[Changed, ...]:
+    """Every path that differs between merge_base and head, as git reports it."""
+    args = ("diff", *_DIFF_OPTIONS, _revision(merge_base), _revision(head), "--")
+    fields = _run(repo, args).stdout.split(b"\0")
+    unterminated = fields.pop()
+    if unterminated:
+        raise GateError(
+            f"git diff output ends without a NUL ({unterminated!r}); the change cannot be read "
+            "in full"
+        )
+    records: list[Changed] = []
+    index = 0
+    while index < len(fields):
+        status = fields[index].decode("ascii", "replace")
+        paths = 2 if _RENAME_OR_COPY.fullmatch(status) else 1 if status in _STATUSES else 0
+        if paths == 0 or index + paths >= len(fields):
+            raise GateError(
+                f"unexpected record in git diff output: {fields[index : index + 3]!r}; "
+                "the change cannot be read in full"
+            )
+        names = [_decode_path(raw) for raw in fields[index + 1 : index + 1 + paths]]
+        if paths == 2:
+            records.append(Changed(status=status[0], path=names[1], old_path=names[0]))
+        else:
+            records.append(Changed(status=status, path=names[0]))
+        index += 1 + paths
+    return tuple(records)
+
+
+# Between two commits of any relation, the listing is the same.
+paths_changed_between = changed
+
+
+def _decode_path(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise GateError(
+            f"the change has a path that is not UTF-8: {raw!r}; the gate cannot decide on a "
+            "path it cannot read. Rename it to a UTF-8 name"
+        ) from None
+
+
+def read_blobs(repo: str, commit: str, paths: Iterable[str]) -> dict[str, bytes | None]:
+    """The content of each path at commit; None where the path does not exist there."""
+    wanted = list(dict.fromkeys(paths))
+    for path in wanted:
+        if not path or path.startswith("/") or {"", ".", ".."} & set(path.split("/")):
+            raise GateError(f"{path!r} is not a file path from the repository root")
+    entries = _tree_entries(repo, commit, wanted)
+    for path, (mode, _) in entries.items():
+        if mode == "040000":
+            raise GateError(f"{path} is a directory at {commit}, not a file; name a file")
+        if mode == "160000":
+            raise GateError(f"{path} is a submodule at {commit}, not a file; name a file")
+        if mode == "120000":
+            raise GateError(
+                f"{path} is a symbolic link at {commit}; the gate reads files as committed and "
+                "does not follow links: name the file it points to"
+            )
+    contents = _cat_blobs(repo, [sha for _, sha in entries.values()])
+    return {path: contents[entries[path][1]] if path in entries else None for path in wanted}
+
+
+def _tree_entries(repo: str, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
+    """(mode, object id) of each of paths that exists at commit.
+
+    ls-tree reads paths literally (never as patterns), and object ids, unlike paths, fit
+    the line-based cat-file input whatever characters the names hold.
+    """
+    entries: dict[str, tuple[str, str]] = {}
+    wanted = set(paths)
+    for start in range(0, len(paths), _PATHS_PER_CALL):
+        chunk = paths[start : start + _PATHS_PER_CALL]
+        args = ("--literal-pathspecs", "ls-tree", "-z", "--full-tree", _revision(commit), "--")
+        for record in _run(repo, (*args, *chunk)).stdout.split(b"\0")[:-1]:
+            meta, _, raw_path = record.partition(b"\t")
+            fields = meta.decode("ascii", "replace").split(" ")
+            if len(fields) != 3 or not _SHA.fullmatch(fields[2]):
+                raise GateError(f"unexpected record in git ls-tree output: {record!r}")
+            path = _decode_path(raw_path)
+            if path in wanted:
+                entries[path] = (fields[0], fields[2])
+    return entries
+
+
+def _cat_blobs(repo: str, shas: list[str]) -> dict[str, bytes]:
+    if not shas:
+        return {}
+    stdin = "".join(f"{sha}\n" for sha in dict.fromkeys(shas)).encode()
+    output = _run(repo, ("cat-file", "--batch"), stdin=stdin).stdout
+    contents: dict[str, bytes] = {}
+    position = 0
+    for sha in dict.fromkeys(shas):
+        newline = output.find(b"\n", position)
+        header = output[position:newline].decode("ascii", "replace")
+        match = _BLOB_HEADER.fullmatch(header)
+        if newline == -1 or match is None or match["sha"] != sha:
+            raise GateError(f"git cat-file answered {header!r} for blob {sha}; cannot read it")
+        end = newline + 1 + int(match["size"])
+        if output[end : end + 1] != b"\n":
+            raise GateError(f"git cat-file gave blob {sha} cut short; cannot read it")
+        contents[sha] = output[newline + 1 : end]
+        position = end + 1
+    return contents
+
+
+# Scratch repositories, for the demo: the user's identity, signing and hooks stay out of them.
+_SCRATCH_CONFIG = (
+    "-c", "user.name=change-impact-gate demo",
+    "-c", "user.email=demo@change-impact-gate.invalid",
+    "-c", "commit.gpgSign=false",
+    "-c", f"core.hooksPath={os.devnull}",
+)  # fmt: skip
+
+
+def init_scratch(repo: str, branch: str) -> None:
+    """Make the directory repo a new repository whose first branch is branch."""
+    _run(repo, ("init", "--quiet", f"--initial-branch={branch}"))
+
+
+def commit_all(repo: str, message: str) -> str:
+    """Commit every file of the working tree; the new commit's id."""
+    _run(repo, ("add", "--all"))
+    _run(repo, (*_SCRATCH_CONFIG, "commit", "--quiet", "--no-verify", f"--message={message}"))
+    return resolve(repo, "HEAD")
+
+
+def switch_new_branch(repo: str, branch: str) -> None:
+    _run(repo, ("switch", "--quiet", "--create", branch))

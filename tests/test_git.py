@@ -1,0 +1,381 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gate import git
+from gate.errors import GateError
+from gate.report import Changed
+from testing.gitrepo import GitRepo
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> GitRepo:
+    repo = GitRepo(tmp_path / "work")
+    repo.commit("first", ("README.md", "hello\n"))
+    return repo
+
+
+@pytest.fixture
+def forked(repo: GitRepo) -> tuple[GitRepo, str]:
+    """main and feature, each two commits past the fork; returns (repo, fork commit)."""
+    fork = repo.head()
+    repo.checkout("-b", "feature")
+    repo.commit("f1", ("feature.txt", "1\n"))
+    repo.commit("f2", ("feature.txt", "2\n"))
+    repo.checkout("main")
+    repo.commit("m1", ("main.txt", "1\n"))
+    repo.commit("m2", ("main.txt", "2\n"))
+    return repo, fork
+
+
+def test_resolve_names_a_commit(repo: GitRepo) -> None:
+    first = repo.head()
+    second = repo.commit("second")
+    repo.git("tag", "light", first)
+    repo.git("tag", "-a", "-m", "annotated", "annotated", first)
+    path = str(repo.path)
+    assert git.resolve(path, second) == second
+    assert git.resolve(path, second[:8]) == second
+    assert git.resolve(path, "main") == second
+    assert git.resolve(path, "HEAD~1") == first
+    assert git.resolve(path, "light") == first
+    assert git.resolve(path, "annotated") == first  # the tag object peels to its commit
+
+
+@pytest.mark.parametrize(
+    ("ref", "message"),
+    [
+        ("-x", "--base '-x' looks like an option"),
+        ("--output=/tmp/x", "looks like an option"),
+        ("nope", "cannot resolve --base 'nope' to a commit in .*; fetch it or check the name"),
+        ("HEAD:README.md", "cannot resolve --base"),  # a blob, not a commit
+        ("", "is not a ref"),
+    ],
+)
+def test_resolve_rejects(repo: GitRepo, ref: str, message: str) -> None:
+    with pytest.raises(GateError, match=message):
+        git.resolve(str(repo.path), ref, what="--base")
+
+
+def test_resolve_outside_a_repository_names_the_command(tmp_path: Path) -> None:
+    with pytest.raises(GateError, match=r"(?s)git failed.*rev-parse.*not a git repository"):
+        git.resolve(str(tmp_path), "HEAD")
+
+
+def test_a_missing_git_is_an_error(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo.path))
+    with pytest.raises(GateError, match=r"cannot run git .*install git"):
+        git.resolve(str(repo.path), "HEAD")
+
+
+def test_git_dir_in_the_environment_does_not_redirect(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.commit("other")
+    head = repo.head()
+    monkeypatch.setenv("GIT_DIR", str(other.path / ".git"))
+    assert git.resolve(str(repo.path), "HEAD") == head
+
+
+def test_default_base_is_origin_head(repo: GitRepo, tmp_path: Path) -> None:
+    clone = GitRepo.clone(str(repo.path), tmp_path / "clone")
+    clone.commit("local work")
+    assert git.default_base(str(clone.path)) == repo.head()
+
+
+def test_default_base_without_origin_head_asks_for_base(repo: GitRepo) -> None:
+    with pytest.raises(GateError, match="pass --base"):
+        git.default_base(str(repo.path))
+
+
+def test_merge_base_of_a_branch(forked: tuple[GitRepo, str]) -> None:
+    repo, fork = forked
+    path = str(repo.path)
+    main, feature = git.resolve(path, "main"), git.resolve(path, "feature")
+    assert git.merge_base(path, main, feature) == fork
+    assert git.is_ancestor(path, fork, feature)
+    assert not git.is_ancestor(path, main, feature)
+
+
+def test_unrelated_histories(repo: GitRepo) -> None:
+    repo.checkout("--orphan", "elsewhere")
+    other = repo.commit("a new root")
+    with pytest.raises(GateError, match="share no history"):
+        git.merge_base(str(repo.path), git.resolve(str(repo.path), "main"), other)
+
+
+@pytest.fixture
+def shallow(forked: tuple[GitRepo, str], tmp_path: Path) -> tuple[GitRepo, str]:
+    """A depth-1 clone whose main is far past the fork: more than one deepening step."""
+    source, fork = forked
+    source.commit_chain(70)
+    clone = GitRepo.clone(
+        f"file://{source.path}", tmp_path / "shallow", "--depth=1", "--no-single-branch"
+    )
+    return clone, fork
+
+
+def test_shallow_clone_without_merge_base_says_how_to_fix(shallow: tuple[GitRepo, str]) -> None:
+    clone, _ = shallow
+    path = str(clone.path)
+    base, head = git.resolve(path, "origin/main"), git.resolve(path, "origin/feature")
+    with pytest.raises(GateError, match="shallow clone") as raised:
+        git.merge_base(path, base, head)
+    assert "git fetch --unshallow" in str(raised.value)
+    assert "fetch-depth: 0" in str(raised.value)
+
+
+def test_shallow_clone_deepens_until_the_merge_base(shallow: tuple[GitRepo, str]) -> None:
+    clone, fork = shallow
+    path = str(clone.path)
+    base, head = git.resolve(path, "origin/main"), git.resolve(path, "origin/feature")
+    assert git.merge_base(path, base, head, deepen=True) == fork
+
+
+def test_shallow_clone_without_origin_cannot_deepen(shallow: tuple[GitRepo, str]) -> None:
+    clone, _ = shallow
+    path = str(clone.path)
+    base, head = git.resolve(path, "origin/main"), git.resolve(path, "origin/feature")
+    clone.git("remote", "remove", "origin")
+    with pytest.raises(GateError, match="git fetch --unshallow"):
+        git.merge_base(path, base, head, deepen=True)
+
+
+def changes(repo: GitRepo, before: str) -> tuple[Changed, ...]:
+    return git.changed(str(repo.path), before, repo.head())
+
+
+def test_changed_add_modify_delete_rename(repo: GitRepo) -> None:
+    repo.commit(
+        "setup", ("old/name.txt", "a body long enough to be recognised\n" * 5), ("gone", "x")
+    )
+    before = repo.head()
+    repo.write("README.md", "changed\n")
+    repo.write("new.txt", "new\n")
+    (repo.path / "gone").unlink()
+    (repo.path / "old/name.txt").rename(repo.path / "new-name.txt")
+    repo.commit("change")
+    assert set(changes(repo, before)) == {
+        Changed(status="M", path="README.md"),
+        Changed(status="A", path="new.txt"),
+        Changed(status="D", path="gone"),
+        Changed(status="R", path="new-name.txt", old_path="old/name.txt"),
+    }
+
+
+def test_a_copy_is_reported_by_its_path(repo: GitRepo) -> None:
+    body = "a body long enough to be recognised\n" * 5
+    repo.commit("setup", ("original.txt", body))
+    before = repo.head()
+    repo.commit("copy", ("copy.txt", body))
+    assert changes(repo, before) == (Changed(status="A", path="copy.txt"),)
+
+
+def test_names_with_newlines_and_non_ascii(repo: GitRepo) -> None:
+    before = repo.head()
+    repo.commit("odd names", ("two\nlines.txt", "x"), ("données/é.txt", "y"), ('q"uote', "z"))
+    assert {change.path for change in changes(repo, before)} == {
+        "two\nlines.txt",
+        "données/é.txt",
+        'q"uote',
+    }
+
+
+def test_a_path_that_is_not_utf8_is_an_error(repo: GitRepo) -> None:
+    before = repo.head()
+    repo.write(b"bad\xff.txt", "x")
+    repo.commit("latin-1 name")
+    with pytest.raises(GateError, match=r"not UTF-8: b'bad\\xff.txt'; the gate cannot decide"):
+        changes(repo, before)
+
+
+def test_symlinks_and_type_changes(repo: GitRepo) -> None:
+    repo.commit("setup", ("config.yml", "a: 1\n"))
+    before = repo.head()
+    repo.symlink("link", "config.yml")
+    (repo.path / "README.md").unlink()
+    repo.symlink("README.md", "config.yml")
+    repo.commit("links")
+    assert set(changes(repo, before)) == {
+        Changed(status="A", path="link"),
+        Changed(status="T", path="README.md"),
+    }
+
+
+def test_a_submodule_pointer_change_is_its_own_path(repo: GitRepo) -> None:
+    first = repo.head()
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{first},vendor/lib")
+    repo.git("commit", "-q", "-m", "add submodule")
+    before = repo.head()
+    repo.git("update-index", "--cacheinfo", f"160000,{before},vendor/lib")
+    repo.git("commit", "-q", "-m", "bump submodule")
+    assert changes(repo, before) == (Changed(status="M", path="vendor/lib"),)
+
+
+def test_a_binary_file(repo: GitRepo) -> None:
+    repo.write("image.png", b"\x89PNG\0\1\2")
+    before = repo.commit("setup")
+    repo.write("image.png", b"\x89PNG\0\3\4")
+    repo.commit("edit")
+    assert changes(repo, before) == (Changed(status="M", path="image.png"),)
+
+
+def test_an_empty_diff(repo: GitRepo) -> None:
+    before = repo.head()
+    repo.commit("nothing")
+    assert changes(repo, before) == ()
+    assert git.paths_changed_between(str(repo.path), before, before) == ()
+
+
+def test_configuration_cannot_change_the_diff_or_run_code(repo: GitRepo, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    script = tmp_path / "external.sh"
+    script.write_text(f"#!/bin/sh\ntouch {marker}\n")
+    script.chmod(0o755)
+    repo.write(".gitattributes", "*.txt diff=conv\n")
+    body = "a body long enough to be recognised\n" * 5
+    repo.commit("setup", ("sub/a.txt", "1\n"), ("original.txt", body))
+    before = repo.head()
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{before},vendor/lib")
+    (repo.path / "vendor/lib").mkdir(parents=True)
+    repo.commit("edit", ("sub/a.txt", "2\n"), ("top.txt", "3\n"), ("copy.txt", body))
+    for key, value in [
+        ("diff.external", str(script)),
+        ("diff.conv.textconv", str(script)),
+        ("diff.relative", "true"),
+        ("diff.noprefix", "true"),
+        ("diff.renames", "copies"),
+        ("color.ui", "always"),
+        ("core.quotePath", "true"),
+        ("diff.ignoreSubmodules", "all"),
+    ]:
+        repo.git("config", key, value)
+    # Asked from a subdirectory, the paths still start at the repository root.
+    listed = git.changed(str(repo.path / "sub"), before, repo.head())
+    assert set(listed) == {
+        Changed(status="M", path="sub/a.txt"),
+        Changed(status="A", path="top.txt"),
+        Changed(status="A", path="vendor/lib"),
+        Changed(status="A", path="copy.txt"),
+    }
+    assert not marker.exists()
+
+
+def test_a_bare_clone_works(forked: tuple[GitRepo, str], tmp_path: Path) -> None:
+    source, fork = forked
+    bare = GitRepo.clone(str(source.path), tmp_path / "bare.git", "--bare")
+    path = str(bare.path)
+    base, head = git.resolve(path, "main"), git.resolve(path, "feature")
+    assert git.merge_base(path, base, head) == fork
+    assert git.changed(path, fork, head) == (Changed(status="A", path="feature.txt"),)
+    assert git.read_blobs(path, head, ["feature.txt"]) == {"feature.txt": b"2\n"}
+    with pytest.raises(GateError, match="pass --base"):
+        git.default_base(path)
+
+
+def test_read_blobs(repo: GitRepo) -> None:
+    before = repo.head()
+    repo.commit(
+        "files",
+        ("backup/backup.yml", "pg_dump:\n  client_version: '9.2'\n"),
+        ("line\nbreak.txt", "newline in the name\n"),
+        ("[glob]*.rb", "a name git could read as a pattern\n"),
+        ("empty", ""),
+    )
+    head = repo.head()
+    paths = [
+        "backup/backup.yml",
+        "line\nbreak.txt",
+        "[glob]*.rb",
+        "empty",
+        "missing",
+        "backup/nope",
+    ]
+    assert git.read_blobs(str(repo.path), head, paths) == {
+        "backup/backup.yml": b"pg_dump:\n  client_version: '9.2'\n",
+        "line\nbreak.txt": b"newline in the name\n",
+        "[glob]*.rb": b"a name git could read as a pattern\n",
+        "empty": b"",
+        "missing": None,
+        "backup/nope": None,
+    }
+    assert git.read_blobs(str(repo.path), before, ["backup/backup.yml", "README.md"]) == {
+        "backup/backup.yml": None,
+        "README.md": b"hello\n",
+    }
+    assert git.read_blobs(str(repo.path), head, []) == {}
+
+
+def test_read_blobs_of_many_paths(repo: GitRepo) -> None:
+    files = [(f"dir/file{number}.txt", f"{number}\n") for number in range(1200)]
+    head = repo.commit("many", *files)
+    blobs = git.read_blobs(str(repo.path), head, [name for name, _ in files])
+    assert blobs == {name: body.encode() for name, body in files}
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("backup", "is a directory at .*, not a file"),
+        ("vendor/lib", "is a submodule at .*, not a file"),
+        ("link", "is a symbolic link"),
+        ("./README.md", "not a file path from the repository root"),
+        ("/README.md", "not a file path from the repository root"),
+        ("backup/", "not a file path from the repository root"),
+        ("", "not a file path from the repository root"),
+    ],
+)
+def test_read_blobs_refuses(repo: GitRepo, path: str, message: str) -> None:
+    repo.commit("setup", ("backup/backup.yml", "x"))
+    repo.symlink("link", "README.md")
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{repo.head()},vendor/lib")
+    (repo.path / "vendor/lib").mkdir(parents=True)  # as an uninitialised submodule looks
+    repo.commit("more")
+    with pytest.raises(GateError, match=message):
+        git.read_blobs(str(repo.path), repo.head(), [path])
+
+
+def test_is_commit(repo: GitRepo) -> None:
+    path = str(repo.path)
+    head = repo.head()
+    assert git.is_commit(path, head)
+    assert not git.is_commit(path, "0" * 40)  # well formed, but not here
+    assert not git.is_commit(path, repo.git("rev-parse", "HEAD^{tree}"))
+    for not_an_id in ["HEAD", "main", head[:12], "-x", ""]:
+        assert not git.is_commit(path, not_an_id)
+
+
+def test_a_scratch_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hooks = tmp_path / "hooks"
+    hooks.mkdir()
+    marker = tmp_path / "hook-ran"
+    for name in ("pre-commit", "commit-msg", "post-commit"):
+        (hooks / name).write_text(f"#!/bin/sh\ntouch {marker}\n")
+        (hooks / name).chmod(0o755)
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[core]\n\thooksPath = {hooks}\n[commit]\n\tgpgSign = true\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    repo = tmp_path / "scratch"
+    (repo / "config").mkdir(parents=True)
+    (repo / "config/postgresql.rb").write_text('default_version "9.2.18"\n')
+    git.init_scratch(str(repo), "main")
+    first = git.commit_all(str(repo), "Baseline")
+    git.switch_new_branch(str(repo), "upgrade")
+    (repo / "config/postgresql.rb").write_text('default_version "9.6.1"\n')
+    second = git.commit_all(str(repo), "Upgrade")
+    assert git.resolve(str(repo), "main") == first
+    assert git.resolve(str(repo), "upgrade") == second
+    assert git.changed(str(repo), first, second) == (
+        Changed(status="M", path="config/postgresql.rb"),
+    )
+    assert not marker.exists()

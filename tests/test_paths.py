@@ -1,0 +1,317 @@
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gate.paths import Matcher, pattern_error, pattern_regex
+from testing.gitrepo import GitRepo
+
+# (pattern, path, matches): each is checked against git itself and against Matcher.
+CASES = [
+    # '*' stays within a name, '**' crosses directories
+    ("*.md", "README.md", True),
+    ("*.md", "docs/guide/intro.md", True),
+    ("docs/*.md", "docs/intro.md", True),
+    ("docs/*.md", "docs/guide/intro.md", False),
+    ("docs/**/*.md", "docs/intro.md", True),
+    ("docs/**/*.md", "docs/guide/deep/intro.md", True),
+    ("/*.md", "README.md", True),
+    ("/*.md", "docs/intro.md", False),
+    ("*/x", "a/x", True),
+    ("*/x", "a/b/x", False),
+    ("a/*", "a/b/c", True),
+    ("*", "a/b", True),
+    # anchoring: a slash before the end anchors at the root
+    ("/a", "a", True),
+    ("/a", "a/b", True),
+    ("/a", "x/a", False),
+    ("a/b", "a/b", True),
+    ("a/b", "a/b/c", True),
+    ("a/b", "x/a/b", False),
+    ("a", "x/y/a", True),
+    ("a", "a/z", True),
+    ("a", "ab", False),
+    ("a", "ba/c", False),
+    # a trailing slash: the directory, everything below it, at any depth unless anchored
+    ("svc_a/", "svc_a/main.py", True),
+    ("svc_a/", "svc_a_legacy/main.py", False),
+    ("svc_a/", "svc_a", False),
+    ("svc_a/", "lib/svc_a/main.py", True),
+    ("/svc_a/", "lib/svc_a/main.py", False),
+    ("svc_a", "svc_a_legacy/main.py", False),
+    ("svc_a", "svc_a", True),
+    ("services/svc_a/", "services/svc_a/main.py", True),
+    ("services/svc_a/", "services/svc_a_legacy/main.py", False),
+    ("services/svc_a/", "services/svc_a", False),
+    # a pattern that matches a directory matches everything below it
+    ("cookbooks/postgresql", "cookbooks/postgresql/recipes/default.rb", True),
+    ("cookbooks/postgresql", "cookbooks/postgresql-client/recipes/default.rb", False),
+    ("docs", "a/docs/x", True),
+    ("config/software/postgresql*.rb", "config/software/postgresql.rb", True),
+    ("config/software/postgresql*.rb", "config/software/postgresql-common.rb", True),
+    ("config/software/postgresql*.rb", "config/software/postgresql/x.rb", False),
+    ("config/software/postgresql*.rb", "config/software/pg.rb", False),
+    # dotfiles are names like any other
+    ("*", ".env", True),
+    ("*.yml", ".github/workflows/ci.yml", True),
+    (".github/", ".github/workflows/ci.yml", True),
+    ("*rc", ".bashrc", True),
+    ("a/*", "a/.hidden", True),
+    (".*", "x/.cache/y", True),
+    # spaces
+    ("my docs/", "my docs/read me.txt", True),
+    ("read me.txt", "x/read me.txt", True),
+    ("read*me.txt", "read me.txt", True),
+    ("read me.txt", "readme.txt", False),
+    # non-ASCII names
+    ("données/", "données/x.csv", True),
+    ("*.ü", "a/b.ü", True),
+    ("café", "x/café", True),
+    ("caf*", "café", True),
+    ("naïve/*.txt", "naïve/é.txt", True),
+    ("café", "cafe", False),
+    # '?' is one character, never '/'
+    ("?.txt", "a.txt", True),
+    ("?.txt", "ab.txt", False),
+    ("a?c", "abc", True),
+    ("a?c", "a/c", False),
+    # classes
+    ("[abc].txt", "b.txt", True),
+    ("[abc].txt", "d.txt", False),
+    ("[!abc].txt", "d.txt", True),
+    ("[!abc].txt", "a.txt", False),
+    ("[^abc].txt", "a.txt", False),
+    ("[a-c]x", "bx", True),
+    ("[a-c]x", "dx", False),
+    ("[]]x", "]x", True),
+    ("[a-]x", "-x", True),
+    ("[[:digit:]]x", "7x", True),
+    ("[[:digit:]]x", "ax", False),
+    ("[[:upper:]][[:lower:]]", "Ab", True),
+    ("[[:punct:]]x", "_x", True),
+    ("[[:]x", ":x", True),
+    ("[Dd]ockerfile", "svc/dockerfile", True),
+    ("a[!x]b", "a/b", False),  # no class matches '/'
+    ("a[[:punct:]]b", "a/b", False),
+    ("a[[:punct:]]b", "a.b", True),
+    # '**' as a whole component
+    ("**/x", "x", True),
+    ("**/x", "a/b/x", True),
+    ("**/x", "a/xb", False),
+    ("**/x/y", "a/x/y", True),
+    ("**/x/y", "x/y/z", True),
+    ("**/x/y", "x/z/y", False),
+    ("x/**", "x/a", True),
+    ("x/**", "x/a/b", True),
+    ("x/**", "x", False),
+    ("x/**", "a/x/b", False),
+    ("a/**/b", "a/b", True),
+    ("a/**/b", "a/x/b", True),
+    ("a/**/b", "a/x/y/b", True),
+    ("a/**/b", "a/xb", False),
+    ("a/**/b", "a/b/c", True),
+    ("a/**/b/", "a/x/b", False),
+    ("a/**/b/", "a/x/b/c", True),
+    ("**", "a/b", True),
+    ("/**", "a", True),
+    ("**/", "a/b", True),
+    ("**/", "a", False),
+    ("**/*.tf", "modules/net/main.tf", True),
+    ("**/*.tf", "main.tf", True),
+    ("**/*.tf", "main.tfvars", False),
+    # deep nesting
+    ("a/b/c/d/e/f/", "a/b/c/d/e/f/g/h/i/j", True),
+    ("f", "a/b/c/d/e/f/g/h/i/j", True),
+    ("j", "a/b/c/d/e/f/g/h/i/j", True),
+    ("g/h/i", "a/b/c/d/e/f/g/h/i/j", False),
+    ("a/b/c/*/e/**/j", "a/b/c/d/e/f/g/h/i/j", True),
+    # case matters
+    ("Makefile", "makefile", False),
+]
+
+
+def git_matches(tmp_path: Path, cases: list[tuple[str, str]]) -> list[bool]:
+    """git check-ignore's answer for each (pattern, path): one scratch directory per case."""
+    repo = GitRepo(tmp_path / "oracle")
+    queries = []
+    for number, (pattern, path) in enumerate(cases):
+        case = f"case{number}"
+        repo.write(f"{case}/.gitignore", pattern + "\n")
+        repo.write(f"{case}/{path}", "")
+        queries.append(f"{case}/{path}")
+    stdin = b"".join(query.encode() + b"\0" for query in queries)
+    result = repo.run(
+        "check-ignore", "--stdin", "-z", "-v", "-n", "--no-index", stdin=stdin, check=False
+    )
+    assert result.returncode in (0, 1), result.stderr
+    fields = result.stdout.split(b"\0")[:-1]
+    records = [fields[index : index + 4] for index in range(0, len(fields), 4)]
+    assert [record[3].decode() for record in records] == queries
+    return [record[0] != b"" for record in records]
+
+
+def test_cases_agree_with_git(tmp_path: Path) -> None:
+    pairs = [(pattern, path) for pattern, path, _ in CASES]
+    expected = [matches for _, _, matches in CASES]
+    assert git_matches(tmp_path, pairs) == expected
+    got = [bool(Matcher([("system", [pattern])]).systems_for(path)) for pattern, path in pairs]
+    assert got == expected
+
+
+@pytest.mark.parametrize(("pattern", "path", "matches"), CASES)
+def test_pattern_regex_states_the_meaning(pattern: str, path: str, matches: bool) -> None:
+    assert bool(re.match(pattern_regex(pattern), path, re.DOTALL)) is matches
+
+
+# Where git compares bytes, patterns here compare characters: '?' is one character of a
+# UTF-8 name, as a reader of the map would expect (git's '?' would need two for 'é').
+@pytest.mark.parametrize(
+    ("pattern", "path", "matches"),
+    [
+        ("caf?", "café", True),
+        ("caf??", "café", False),
+        ("caf[éè]", "café", True),
+        ("[!a]", "é", True),
+    ],
+)
+def test_wildcards_count_characters_not_bytes(pattern: str, path: str, matches: bool) -> None:
+    assert bool(Matcher([("system", [pattern])]).systems_for(path)) is matches
+
+
+def test_a_newline_in_a_name_is_a_character() -> None:
+    matcher = Matcher([("star", ["docs/*"]), ("any", ["**/x"]), ("one", ["a?b"])])
+    assert matcher.systems_for("docs/line\nbreak") == {"star"}
+    assert matcher.systems_for("odd\nname/x") == {"any"}
+    assert matcher.systems_for("a\nb") == {"one"}
+
+
+def test_every_system_whose_pattern_matches() -> None:
+    matcher = Matcher(
+        [
+            ("postgresql", ["config/software/postgresql*.rb", "cookbooks/postgresql/"]),
+            ("backup", ["backup/", "/config/software/postgresql.rb"]),
+            ("docs", ["*.md", "docs"]),
+            ("nothing", []),
+        ]
+    )
+    assert matcher.systems_for("config/software/postgresql.rb") == {"postgresql", "backup"}
+    assert matcher.systems_for("cookbooks/postgresql/README.md") == {"postgresql", "docs"}
+    assert matcher.systems_for("docs/backup") == {"docs"}
+    assert matcher.systems_for("docs/backup/x") == {"docs", "backup"}
+    assert matcher.systems_for("src/main.py") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "problem"),
+    [
+        ("", "empty pattern"),
+        ("/", "matches nothing"),
+        ("a\\*", "backslash"),
+        (" a", "whitespace"),
+        ("a ", "whitespace"),
+        ("a\tb", "control character"),
+        ("a\nb", "control character"),
+        ("!a", "negation"),
+        ("a//b", "'//'"),
+        ("//a", "'//'"),
+        ("./a", "'.' and '..'"),
+        ("a/../b", "'.' and '..'"),
+        ("a**", "whole path component"),
+        ("a/**b", "whole path component"),
+        ("***", "whole path component"),
+        ("[abc", "unterminated character class"),
+        ("[]", "unterminated character class"),
+        ("[!]", "unterminated character class"),
+        ("a[/]b", "unterminated character class"),
+        ("[[:alpha:]", "unterminated character class"),
+        ("[[:alpah:]]", "unknown character class '[:alpah:]'"),
+        ("[[::]]", "unknown character class '[::]'"),
+        ("[z-a]", "character range 'z-a' is reversed"),
+    ],
+)
+def test_pattern_error(pattern: str, problem: str) -> None:
+    message = pattern_error(pattern)
+    assert message is not None
+    assert problem in message
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["a", "/a/b/", "**", "**/", "a/**/b", "[]a]", "[a-]", "[[:]", "#notes", "a b", "é/*.ü", "x]"],
+)
+def test_pattern_error_accepts(pattern: str) -> None:
+    assert pattern_error(pattern) is None
+
+
+def test_matcher_rejects_a_bad_pattern() -> None:
+    with pytest.raises(ValueError, match=r"pattern '\[abc' of 'db': unterminated"):
+        Matcher([("db", ["[abc"])])
+
+
+@pytest.mark.parametrize("path", ["", "/a", "a/", "a//b"])
+def test_systems_for_rejects_what_is_no_repository_path(path: str) -> None:
+    with pytest.raises(ValueError, match="not a repository path"):
+        Matcher([("system", ["*"])]).systems_for(path)
+
+
+# Generated patterns and paths: one component vocabulary with literals, wildcards, classes,
+# dotfiles, spaces and non-ASCII, so that the index's buckets collide and overlap.
+PATTERN_PARTS = [
+    "a", "b", "ab", ".x", "é", "x y", "*", "?", "a*", "*b", "*.x", "a*b", "[ab]", "[!a]*",
+    "[a-b]?", "**", "a?", "a[!b]b",
+]  # fmt: skip
+PATH_PARTS = ["a", "b", "ab", "ba", "aab", ".x", "a.x", "é", "x y", "abb"]
+
+patterns_strategy = st.builds(
+    lambda lead, parts, trail: lead + "/".join(parts) + trail,
+    st.sampled_from(["", "/"]),
+    st.lists(st.sampled_from(PATTERN_PARTS), min_size=1, max_size=4),
+    st.sampled_from(["", "", "/"]),
+).filter(lambda pattern: pattern_error(pattern) is None)
+paths_strategy = st.lists(st.sampled_from(PATH_PARTS), min_size=1, max_size=5).map("/".join)
+
+
+def reference(patterns: list[str], path: str) -> frozenset[str]:
+    return frozenset(
+        f"s{index}"
+        for index, pattern in enumerate(patterns)
+        if re.match(pattern_regex(pattern), path, re.DOTALL)
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(patterns_strategy, min_size=1, max_size=30), st.lists(paths_strategy, max_size=20))
+def test_index_agrees_with_one_regex_per_pattern(patterns: list[str], paths: list[str]) -> None:
+    matcher = Matcher([(f"s{index}", [pattern]) for index, pattern in enumerate(patterns)])
+    for path in paths:
+        assert matcher.systems_for(path) == reference(patterns, path), path
+
+
+def test_generated_patterns_agree_with_git(tmp_path: Path) -> None:
+    generator = random.Random(2017)
+    patterns: set[str] = set()
+    while len(patterns) < 40:
+        parts = generator.choices(PATTERN_PARTS, k=generator.randint(1, 4))
+        pattern = generator.choice(["", "/"]) + "/".join(parts) + generator.choice(["", "/"])
+        if pattern_error(pattern) is None:
+            patterns.add(pattern)
+    # No path may be a directory of another: each is created as a file. No name is a lone
+    # non-ASCII character, which '?' reads differently (see above).
+    parts = [part for part in PATH_PARTS if part != "é"] + ["dé.x"]
+    paths: set[str] = set()
+    while len(paths) < 25:
+        path = "/".join(generator.choices(parts, k=generator.randint(1, 5)))
+        if not any(other.startswith(path + "/") or path.startswith(other + "/") for other in paths):
+            paths.add(path)
+    cases = [(pattern, path) for pattern in sorted(patterns) for path in sorted(paths)]
+    expected = git_matches(tmp_path, cases)
+    matcher = Matcher([(pattern, [pattern]) for pattern in patterns])
+    got = [pattern in matcher.systems_for(path) for pattern, path in cases]
+    mismatches = [case for case, mine, git in zip(cases, got, expected, strict=True) if mine != git]
+    assert mismatches == []
+    assert 0 < sum(expected) < len(cases)
