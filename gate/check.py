@@ -1,0 +1,341 @@
+"""The check pipeline: map, change, touched systems, impact, versions, sign-offs, verdict."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from gate import git
+from gate.depmap import Edge, Map, System
+from gate.errors import GateError, MapError
+from gate.impact import Impact, impacted
+from gate.owners import TeamLookup
+from gate.paths import Matcher
+from gate.report import Changed, Ignored, Report, Signoff, SignoffState, SystemResult, Violation
+from gate.signoffs import Offer, Owned, StillHolds, count, state
+from gate.versioned import Versions, violations_of
+from gate.versions import crosses
+
+
+@dataclass(frozen=True, kw_only=True)
+class Change:
+    """What to evaluate: a range of commits in a repository, and where the map comes from."""
+
+    repo: str
+    base: str | None  # None: the remote's default branch
+    head: str = "HEAD"
+    map_path: str = "dependency-map.yaml"
+    map_file: str | None = None  # a map on disk instead of the one in the repository
+    author: str | None = None
+    deepen: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """The change once read: what sign-off sources and reporters need to know of it."""
+
+    repo: str
+    base: str
+    head: str
+    merge_base: str
+    depmap: Map
+    changed: tuple[Changed, ...]
+
+
+# Called once the change is known, to gather sign-offs (a ledger file, GitHub reviews, ...).
+OfferSource = Callable[[Context], Iterable[Offer]]
+
+
+def check(
+    change: Change,
+    *,
+    offers: Sequence[OfferSource] = (),
+    lookup: TeamLookup | None = None,
+) -> Report:
+    """Evaluate one change; the stages, in order."""
+    base, head, merge_base = resolve_range(change)
+    depmap = read_map(change, base)
+    changed = git.changed(change.repo, merge_base, head)
+    context = Context(
+        repo=change.repo,
+        base=base,
+        head=head,
+        merge_base=merge_base,
+        depmap=depmap,
+        changed=changed,
+    )
+    systems = with_map_system(depmap)
+    matches = systems_for(systems, changed_paths(changed))
+    edited = edited_definitions(change, depmap, merge_base, head, matches)
+    versions = Versions(change.repo, merge_base, head, systems)
+    touched, silent = touched_by(matches, edited, versions)
+    impact, violations = impact_and_violations(depmap, touched, silent, versions)
+    needing = needing_signoff(systems, depmap, impact, edited)
+    offered = [offer for source in offers for offer in source(context)]
+    counted, ignored = count(
+        offered,
+        needing,
+        depmap,
+        head=head,
+        author=change.author,
+        lookup=lookup,
+        still_holds=unchanged_impact(context, systems, impact),
+    )
+    return decide(
+        context,
+        systems,
+        impact,
+        versions,
+        violations,
+        needing,
+        counted,
+        ignored,
+        unmapped=tuple(path for path, ids in matches.items() if not ids),
+        lookup=lookup,
+        author=change.author,
+    )
+
+
+def resolve_range(change: Change) -> tuple[str, str, str]:
+    """Base, head and their merge base as commits, before anything else is read."""
+    if change.base is None:
+        base = git.default_base(change.repo)
+    else:
+        base = git.resolve(change.repo, change.base, what="--base")
+    head = git.resolve(change.repo, change.head, what="--head")
+    return base, head, git.merge_base(change.repo, base, head, deepen=change.deepen)
+
+
+def read_map(change: Change, base: str) -> Map:
+    """The map the change is judged by: from the base commit, or a file outside the change."""
+    from gate.depmap import load_map
+
+    if change.map_file is not None:
+        try:
+            with open(change.map_file, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            raise GateError(f"cannot read --map-file {change.map_file}: {error.strerror}") from None
+        return load_map(data, change.map_file, path=None)
+    blob = git.read_blobs(change.repo, base, [change.map_path])[change.map_path]
+    if blob is None:
+        raise GateError(
+            f"there is no {change.map_path} at the base commit {base[:12]}. The map is read from"
+            " the base so that a change cannot rewrite the rules it is judged by; a change that"
+            " adds the map has nothing to be judged by. Merge the map on its own first (reviewed"
+            " by hand), pass --map PATH if it lives elsewhere, or --map-file FILE."
+        )
+    return load_map(blob, f"{change.map_path}@{base}", path=change.map_path)
+
+
+def with_map_system(depmap: Map) -> dict[str, System]:
+    """The map's systems, plus the in-repository map file as a system owned by map-owners."""
+    systems = dict(depmap.systems)
+    if depmap.path is not None:
+        systems[depmap.path] = System(
+            id=depmap.path,
+            owners=depmap.map_owners,
+            paths=("/" + depmap.path,),
+            kind="map",
+            description="the dependency map",
+        )
+    return systems
+
+
+def changed_paths(changed: Iterable[Changed]) -> list[str]:
+    """Every path the change shows, both sides of a rename included, in order, once each."""
+    paths: dict[str, None] = {}
+    for entry in changed:
+        if entry.old_path is not None:
+            paths[entry.old_path] = None
+        paths[entry.path] = None
+    return list(paths)
+
+
+def systems_for(systems: Mapping[str, System], paths: Iterable[str]) -> dict[str, frozenset[str]]:
+    matcher = Matcher((system.id, system.patterns) for system in systems.values())
+    return {path: matcher.systems_for(path) for path in paths}
+
+
+def edited_definitions(
+    change: Change,
+    depmap: Map,
+    merge_base: str,
+    head: str,
+    matches: Mapping[str, frozenset[str]],
+) -> frozenset[str]:
+    """Systems of the base map whose definition the change edits in the in-repository map."""
+    from gate.depmap import load_map
+
+    if depmap.path is None or depmap.path not in matches:
+        return frozenset()
+    path = depmap.path
+    before = git.read_blobs(change.repo, merge_base, [path])[path]
+    after = git.read_blobs(change.repo, head, [path])[path]
+    if after is None:
+        return frozenset(depmap.systems)
+    try:
+        new = load_map(after, f"{path}@{head}", path=path)
+    except MapError as error:
+        raise GateError(
+            f"the change leaves {path} invalid, so the gate cannot tell which systems it"
+            f" redefines; fix these in the change:\n{error}"
+        ) from None
+    old = load_map(before, f"{path}@{merge_base}", path=path) if before is not None else None
+    return frozenset(
+        sid for sid in depmap.systems if old is None or old.systems.get(sid) != new.systems.get(sid)
+    )
+
+
+def touched_by(
+    matches: Mapping[str, frozenset[str]], edited: frozenset[str], versions: Versions
+) -> tuple[dict[str, str | None], frozenset[str]]:
+    """Touched systems with their version bump (None: not a version change), and the silent ones.
+
+    A system touched only by an edit of its definition in the map carries no impact further.
+    """
+    by_files = {sid for ids in matches.values() for sid in ids}
+    touched: dict[str, str | None] = dict.fromkeys(edited)
+    touched.update({sid: versions.bump(sid) for sid in by_files})
+    return touched, frozenset(edited - by_files)
+
+
+def impact_and_violations(
+    depmap: Map, touched: Mapping[str, str | None], silent: frozenset[str], versions: Versions
+) -> tuple[Impact, tuple[Violation, ...]]:
+    """Impact, then requirements on every edge with an affected end, until nothing new is reached.
+
+    A violated requirement makes its dependent affected whatever the edge's `on:`, and what is
+    affected then passes impact on, which can reach further requirements.
+    """
+    forced: frozenset[Edge] = frozenset()
+    while True:
+        impact = impacted(depmap.edges, touched, crosses=crosses, silent=silent, forced=forced)
+        violations = violations_of(depmap.edges, impact.affected(), versions)
+        affected = impact.affected()
+        violated = {(v.dependent, v.dependency) for v in violations}
+        newly = frozenset(
+            edge
+            for edge in depmap.edges
+            if (edge.dependent, edge.dependency) in violated and edge.dependent not in affected
+        )
+        if not newly - forced:
+            return impact, violations
+        forced |= newly
+
+
+def needing_signoff(
+    systems: Mapping[str, System], depmap: Map, impact: Impact, edited: frozenset[str]
+) -> dict[str, Owned]:
+    """Affected systems whose owners must sign off, under the base map's policy."""
+    needing: dict[str, Owned] = {}
+    for sid in impact.affected():
+        system = systems[sid]
+        required = (
+            sid in impact.impacted
+            or sid in edited
+            or sid == depmap.path
+            or depmap.policy.signoff_touched
+        )
+        if required:
+            needing[sid] = Owned(id=sid, owners=system.owners, rule=system.signoff)
+    return needing
+
+
+def unchanged_impact(
+    context: Context, systems: Mapping[str, System], impact: Impact
+) -> StillHolds | None:
+    """Under `stale-signoffs: impact`: does a sign-off on an earlier commit still hold at head?
+
+    It does when nothing between that commit and head touches the system or any system on a
+    chain that reaches it, and the map itself is unchanged.
+    """
+    if context.depmap.policy.stale_signoffs != "impact":
+        return None
+    upstream = {
+        sid: {sid, *(node for chain in impact.impacted.get(sid, ()) for node in chain)}
+        for sid in impact.affected()
+    }
+    cache: dict[str, frozenset[str] | None] = {}
+
+    def still_holds(commit: str, system: str) -> bool:
+        if commit not in cache:
+            if not git.is_commit(context.repo, commit):
+                cache[commit] = None
+            else:
+                since = git.changed(context.repo, commit, context.head)
+                cache[commit] = frozenset().union(
+                    *systems_for(systems, changed_paths(since)).values()
+                )
+        touched_since = cache[commit]
+        if touched_since is None:
+            return False
+        if context.depmap.path is not None and context.depmap.path in touched_since:
+            return False
+        return not touched_since & upstream.get(system, {system})
+
+    return still_holds
+
+
+def decide(
+    context: Context,
+    systems: Mapping[str, System],
+    impact: Impact,
+    versions: Versions,
+    violations: tuple[Violation, ...],
+    needing: Mapping[str, Owned],
+    counted: Mapping[str, list[Signoff]],
+    ignored: list[Ignored],
+    *,
+    unmapped: tuple[str, ...],
+    lookup: TeamLookup | None,
+    author: str | None,
+) -> Report:
+    """The verdict, and the report that explains it."""
+    order = sorted(impact.touched) + sorted(impact.impacted)
+    results: list[SystemResult] = []
+    for sid in order:
+        system = systems[sid]
+        owned = needing.get(sid)
+        signoff = (
+            state(owned, counted.get(sid, []), context.depmap, lookup)
+            if owned is not None
+            else SignoffState(required=False, satisfied=True, rule=str(system.signoff))
+        )
+        results.append(
+            SystemResult(
+                id=sid,
+                affected="touched" if sid in impact.touched else "impacted",
+                because=impact.impacted.get(sid, ()),
+                because_truncated=sid in impact.truncated,
+                owners=system.owners,
+                kind=system.kind,
+                description=system.description,
+                version=versions.change(sid) if system.version is not None else None,
+                violations=tuple(v for v in violations if v.dependent == sid),
+                signoff=signoff,
+            )
+        )
+    pending = tuple(r.id for r in results if not r.signoff.satisfied)
+    policy = context.depmap.policy
+    blocked = bool(pending or violations or (unmapped and policy.unmapped == "fail"))
+    notes: list[str] = []
+    if unmapped and policy.unmapped == "warn":
+        notes.append(f"{len(unmapped)} changed file(s) match no system in the map")
+    return Report(
+        verdict="blocked" if blocked else "pass",
+        base=context.base,
+        head=context.head,
+        merge_base=context.merge_base,
+        map_source=context.depmap.source,
+        map_sha256=context.depmap.sha256,
+        changed=context.changed,
+        systems=tuple(results),
+        pending=pending,
+        unmapped=unmapped if policy.unmapped != "ignore" else (),
+        unmapped_policy=policy.unmapped,
+        author=author,
+        ignored=tuple(ignored),
+        edges=tuple((edge.dependency, edge.dependent) for edge in impact.crossed),
+        notes=tuple(notes),
+    )

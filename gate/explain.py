@@ -1,0 +1,124 @@
+"""Explaining one system: what it depends on, what depends on it, and why a change reaches it."""
+
+from __future__ import annotations
+
+import difflib
+from collections import deque
+
+from gate.depmap import Map, System
+from gate.errors import GateError
+from gate.report import version_phrase, violation_sentence
+
+
+def explain(
+    repo: str, map_path: str, map_file: str | None, sid: str, base: str | None, head: str | None
+) -> str:
+    if head is not None and base is None:
+        raise GateError("--head needs --base: explain compares a head with a base")
+    if base is not None:
+        return _in_change(repo, map_path, map_file, sid, base, head or "HEAD")
+    from gate.maps import working_map
+
+    return describe(working_map(repo, map_path, map_file), sid)
+
+
+def describe(depmap: Map, sid: str) -> str:
+    system = _system(depmap, sid)
+    lines = [f"{sid}" + (f"  [{system.kind}]" if system.kind else "")]
+    if system.description:
+        lines.append(f"  {system.description}")
+    lines.append("owners: " + ", ".join(_owner(depmap, owner) for owner in system.owners))
+    lines.append(f"sign-off: {system.signoff}")
+    if system.paths:
+        lines.append("paths: " + ", ".join(system.paths))
+    if system.version is not None:
+        spec = system.version
+        rule = spec.pattern or spec.key or spec.image
+        how = "pattern" if spec.pattern else "key" if spec.key else "image"
+        lines.append(f"version: {spec.file} ({how} {rule}; scheme {spec.scheme})")
+    lines.append("depends on:" if system.depends_on else "depends on: nothing")
+    for edge in system.depends_on:
+        lines.append(
+            f"  {edge.dependency}{_edge_terms(edge.on, edge.requires)}"
+            + (f": {edge.reason}" if edge.reason else "")
+        )
+    dependents = [edge for edge in depmap.edges if edge.dependency == sid]
+    lines.append("depended on by:" if dependents else "depended on by: nothing")
+    for edge in dependents:
+        lines.append(
+            f"  {edge.dependent}{_edge_terms(edge.on, edge.requires)}"
+            + (f": {edge.reason}" if edge.reason else "")
+        )
+    reach = _reachable(depmap, sid)
+    if reach:
+        lines.append("a change here can reach: " + ", ".join(sorted(reach)))
+    return "\n".join(lines) + "\n"
+
+
+def _in_change(
+    repo: str, map_path: str, map_file: str | None, sid: str, base: str, head: str
+) -> str:
+    from gate.check import Change, check
+
+    report = check(Change(repo=repo, base=base, head=head, map_path=map_path, map_file=map_file))
+    result = next((r for r in report.systems if r.id == sid), None)
+    if result is None:
+        known = [r.id for r in report.systems]
+        affected = ", ".join(known) if known else "nothing"
+        return f"{sid} is not affected by {base}..{head}. The change affects: {affected}.\n"
+    lines = [f"{sid} is {result.affected} by {base}..{head}."]
+    if result.affected == "touched":
+        paths = [c.path for c in report.changed]
+        lines.append(
+            f"  the change edits its files or its definition ({len(paths)} path(s) changed)"
+        )
+    for chain in result.because:
+        lines.append("  via " + " -> ".join(chain))
+    if result.version is not None:
+        lines.append("  version " + version_phrase(result.version))
+    for violation in result.violations:
+        lines.append("  VIOLATION " + violation_sentence(violation))
+    state = result.signoff
+    if state.required:
+        waiting = ", ".join(state.waiting_for)
+        lines.append("  sign-off: " + ("done" if state.satisfied else f"waiting for {waiting}"))
+    return "\n".join(lines) + "\n"
+
+
+def _system(depmap: Map, sid: str) -> System:
+    if sid in depmap.systems:
+        return depmap.systems[sid]
+    close = difflib.get_close_matches(sid, list(depmap.systems), n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    raise GateError(f"no system '{sid}' in {depmap.source}{hint}")
+
+
+def _owner(depmap: Map, owner: str) -> str:
+    if owner.startswith("@"):
+        return owner
+    team = depmap.teams[owner]
+    people = sorted(team.members)
+    if team.github_team:
+        people.append(f"GitHub team {team.github_team}")
+    return f"{owner} ({', '.join(people)})"
+
+
+def _edge_terms(on: str, requires: str | None) -> str:
+    terms = [] if on == "any" else [f"on {on}"]
+    if requires:
+        terms.append(f"requires {requires}")
+    return f" ({'; '.join(terms)})" if terms else ""
+
+
+def _reachable(depmap: Map, sid: str) -> set[str]:
+    dependents: dict[str, list[str]] = {}
+    for edge in depmap.edges:
+        dependents.setdefault(edge.dependency, []).append(edge.dependent)
+    seen: set[str] = set()
+    queue = deque([sid])
+    while queue:
+        for nxt in dependents.get(queue.popleft(), ()):
+            if nxt not in seen and nxt != sid:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen

@@ -1,0 +1,256 @@
+"""The command line: argparse, the commands, and the one place outcomes become exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+
+from gate import __version__
+from gate.errors import EXIT_CRASH, EXIT_ERROR, GateError
+
+FORMATS = ("text", "json", "markdown", "html")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    wants_json = getattr(args, "format", None) == "json"
+    try:
+        return int(args.run(args))
+    except GateError as error:
+        _report_error(str(error), wants_json, getattr(args, "output", None))
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        _report_error("interrupted", wants_json, getattr(args, "output", None))
+        return EXIT_ERROR
+    except Exception:  # noqa: BLE001 -- the crash handler: any bug must exit 3, never 0
+        sys.stderr.write(traceback.format_exc())
+        sys.stderr.write(
+            f"gate: crash: this is a bug in change-impact-gate {__version__}, not in your input."
+            " Please report it with the traceback above.\n"
+        )
+        return EXIT_CRASH
+
+
+def entry() -> None:
+    raise SystemExit(main())
+
+
+def _report_error(message: str, wants_json: bool, output: str | None) -> None:
+    sys.stderr.write(f"gate: error: {message}\n")
+    if wants_json:
+        from gate.output import write_text
+        from gate.report.jsondoc import error_document
+
+        try:
+            write_text(error_document(message), output)
+        except GateError as error:
+            sys.stderr.write(f"gate: error: {error}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gate",
+        description="Stop a change until the owners of every system it affects have signed off.",
+    )
+    parser.add_argument("--version", action="version", version=f"gate {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("check", help="evaluate a change and exit with the verdict")
+    _add_repo(check)
+    check.add_argument("--base", help="base ref (default: the remote's default branch)")
+    check.add_argument("--head", default="HEAD", help="head ref (default: HEAD)")
+    _add_map(check)
+    check.add_argument("--signoffs", metavar="FILE", help="sign-offs recorded outside GitHub")
+    check.add_argument("--author", metavar="LOGIN", help="the change's author, who cannot sign off")
+    check.add_argument("--format", choices=FORMATS, default="text")
+    check.add_argument("--output", metavar="FILE", help="write the report here (default: stdout)")
+    check.add_argument(
+        "--deepen",
+        action="store_true",
+        help="in a shallow clone, fetch history from origin until the merge base is found",
+    )
+    check.add_argument(
+        "--advisory",
+        action="store_true",
+        help="exit 0 when blocked (pre-push use); errors still exit 2",
+    )
+    check.add_argument(
+        "--evidence", metavar="FILE", help="write a JSON evidence record of this evaluation"
+    )
+    check.add_argument(
+        "--github",
+        action="store_true",
+        help="run as a GitHub Action: the pull request from the event, sign-offs from reviews"
+        " and comments, the verdict back as a commit status, a comment and the job summary",
+    )
+    check.set_defaults(run=_check)
+
+    validate = commands.add_parser("validate", help="check a map and list every problem")
+    _add_repo(validate)
+    _add_map(validate)
+    validate.set_defaults(run=_validate)
+
+    explain = commands.add_parser("explain", help="what a system depends on, what depends on it")
+    explain.add_argument("system")
+    _add_repo(explain)
+    _add_map(explain)
+    explain.add_argument("--base", help="with --head: why SYSTEM is affected by that change")
+    explain.add_argument("--head", help="head ref, with --base")
+    explain.set_defaults(run=_explain)
+
+    graph = commands.add_parser("graph", help="draw the map")
+    _add_repo(graph)
+    _add_map(graph)
+    graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
+    graph.add_argument("--output", metavar="FILE")
+    graph.set_defaults(run=_graph)
+
+    verify = commands.add_parser(
+        "verify-evidence", help="re-check an evidence record's hash: is it intact?"
+    )
+    verify.add_argument("file")
+    verify.set_defaults(run=_verify_evidence)
+
+    board = commands.add_parser(
+        "board", help="the change review board's agenda: every open pull request, by risk"
+    )
+    board.add_argument(
+        "--github-repo",
+        "--repo",
+        dest="github_repo",
+        required=True,
+        metavar="OWNER/NAME",
+        help="the GitHub repository whose pull requests to list",
+    )
+    board.add_argument(
+        "--git",
+        default=".",
+        metavar="PATH",
+        help="a local clone of it to evaluate the changes in (default: .)",
+    )
+    _add_map(board)
+    board.add_argument("--html", metavar="FILE", help="write the agenda as HTML")
+    board.add_argument("--markdown", metavar="FILE", help="write the agenda as Markdown")
+    board.set_defaults(run=_board)
+
+    demo = commands.add_parser("demo", help="replay the 2017 upgrade and watch the gate stop it")
+    demo.set_defaults(run=_demo)
+    return parser
+
+
+def _add_repo(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repo", default=".", help="the repository (default: .); bare works")
+
+
+def _add_map(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--map",
+        default="dependency-map.yaml",
+        metavar="PATH",
+        help="the map's path in the repository (default: dependency-map.yaml)",
+    )
+    where.add_argument("--map-file", metavar="FILE", help="a map on disk, outside the change")
+
+
+def _check(args: argparse.Namespace) -> int:
+    if args.github:
+        from gate.pullrequest import check_pull_request
+
+        return check_pull_request(
+            repo=args.repo,
+            map_path=args.map,
+            map_file=args.map_file,
+            form=args.format,
+            output=args.output,
+            evidence=args.evidence,
+            deepen=args.deepen,
+            signoffs=args.signoffs,
+        )
+    import dataclasses
+
+    from gate.check import Change, check
+    from gate.errors import EXIT_PASS
+    from gate.ledger import ledger_source
+    from gate.output import write_text
+    from gate.report import render
+
+    change = Change(
+        repo=args.repo,
+        base=args.base,
+        head=args.head,
+        map_path=args.map,
+        map_file=args.map_file,
+        author=args.author,
+        deepen=args.deepen,
+    )
+    sources = [ledger_source(args.signoffs)] if args.signoffs else []
+    report = check(change, offers=sources)
+    if args.evidence:
+        from gate.evidence import write_evidence
+
+        digest = write_evidence(report, repo=args.repo, path=args.evidence)
+        report = dataclasses.replace(report, evidence_sha256=digest)
+    write_text(render(report, args.format), args.output)
+    if args.advisory:
+        return EXIT_PASS
+    return report.exit_code
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from gate.maps import working_map
+
+    depmap = working_map(args.repo, args.map, args.map_file)
+    edges = len(depmap.edges)
+    print(
+        f"{depmap.source}: ok: {len(depmap.systems)} systems, {edges} dependencies,"
+        f" {len(depmap.teams)} teams"
+    )
+    return 0
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from gate.explain import explain
+
+    print(explain(args.repo, args.map, args.map_file, args.system, args.base, args.head), end="")
+    return 0
+
+
+def _graph(args: argparse.Namespace) -> int:
+    from gate import graph
+    from gate.maps import working_map
+    from gate.output import write_text
+
+    depmap = working_map(args.repo, args.map, args.map_file)
+    nodes = dict.fromkeys(depmap.systems, "")
+    draw = graph.mermaid if args.format == "mermaid" else graph.dot
+    write_text(draw(nodes, graph.map_arrows(depmap)), args.output)
+    return 0
+
+
+def _verify_evidence(args: argparse.Namespace) -> int:
+    from gate.evidence import verify
+
+    return verify(args.file)
+
+
+def _board(args: argparse.Namespace) -> int:
+    from gate.board import board
+
+    return board(
+        github_repo=args.github_repo,
+        repo=args.git,
+        map_path=args.map,
+        map_file=args.map_file,
+        html=args.html,
+        markdown=args.markdown,
+    )
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from gate.demo import run
+
+    return run(sys.stdout)

@@ -1,0 +1,114 @@
+"""Versions of the map's systems at the merge base and at head, and the requirements they break."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from gate import git
+from gate.depmap import Edge, System
+from gate.report import VersionChange, Violation
+from gate.versions import (
+    Version,
+    VersionUnreadable,
+    bump,
+    fill_requirement,
+    is_downgrade,
+    read_version,
+    satisfies,
+)
+
+
+class Versions:
+    """Reads each declared version once, from git objects, only for the systems asked about."""
+
+    def __init__(self, repo: str, merge_base: str, head: str, systems: Mapping[str, System]):
+        self._repo = repo
+        self._commits = {"base": merge_base, "head": head}
+        self._systems = systems
+        self._read: dict[tuple[str, str], Version | None] = {}
+
+    def before(self, sid: str) -> Version | None:
+        """At the merge base; None when the system declares none or it cannot be read there."""
+        return self._version(sid, "base")
+
+    def after(self, sid: str) -> Version | None:
+        """At head; a declared version that cannot be read there is an error (VersionUnreadable)."""
+        return self._version(sid, "head")
+
+    def bump(self, sid: str) -> str | None:
+        if self._systems[sid].version is None:
+            return None
+        return bump(self.before(sid), self.after(sid))
+
+    def change(self, sid: str) -> VersionChange:
+        before, after = self.before(sid), self.after(sid)
+        return VersionChange(
+            before=before.text if before else None,
+            after=after.text if after else None,
+            bump=bump(before, after),
+            downgrade=is_downgrade(before, after),
+            before_at=before.at if before else None,
+            after_at=after.at if after else None,
+        )
+
+    def _version(self, sid: str, which: str) -> Version | None:
+        key = (sid, which)
+        if key not in self._read:
+            spec = self._systems[sid].version
+            if spec is None:
+                self._read[key] = None
+                return None
+            commit = self._commits[which]
+            data = git.read_blobs(self._repo, commit, [spec.file])[spec.file]
+            try:
+                self._read[key] = read_version(
+                    spec, data, system=sid, commit_label=f"{which} {commit[:12]}"
+                )
+            except VersionUnreadable:
+                # At the merge base an unreadable version is an absent one: the bump is "added".
+                if which == "head":
+                    raise
+                self._read[key] = None
+        return self._read[key]
+
+
+def violations_of(
+    edges: Iterable[Edge], affected: frozenset[str], versions: Versions
+) -> tuple[Violation, ...]:
+    """Requirements broken at head on every edge with an affected end, whatever its `on:`."""
+    found: list[Violation] = []
+    for edge in edges:
+        if edge.requires is None:
+            continue
+        if edge.dependent not in affected and edge.dependency not in affected:
+            continue
+        dependency, dependent = versions.after(edge.dependency), versions.after(edge.dependent)
+        if dependency is None or dependent is None:
+            continue  # the loader makes both ends declare a version; reading one is fatal
+        required = fill_requirement(edge.requires, dependency)
+        if satisfies(dependent, required):
+            continue
+        was_dependency, was_dependent = (
+            versions.before(edge.dependency),
+            versions.before(edge.dependent),
+        )
+        already = (
+            was_dependency is not None
+            and was_dependent is not None
+            and not satisfies(was_dependent, fill_requirement(edge.requires, was_dependency))
+        )
+        found.append(
+            Violation(
+                dependent=edge.dependent,
+                dependency=edge.dependency,
+                requires=required,
+                rule=edge.requires,
+                version=dependent.text,
+                dependency_version=dependency.text,
+                already_at_base=already,
+                reason=edge.reason,
+                version_at=dependent.at,
+                dependency_version_at=dependency.at,
+            )
+        )
+    return tuple(found)

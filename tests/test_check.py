@@ -1,0 +1,299 @@
+"""The check, end to end through the real CLI (main), on real repositories."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gate.main import main
+from testing.infra import MAP, infra_repo, upgrade
+
+
+def run(capsys, repo, *args: str) -> tuple[int, dict]:
+    code = main(["check", "--repo", str(repo.path), "--base", "main", "--format", "json", *args])
+    out = capsys.readouterr().out
+    return code, json.loads(out)
+
+
+def systems(report: dict) -> dict[str, dict]:
+    return {s["id"]: s for s in report["systems"]}
+
+
+def test_the_2017_upgrade_is_blocked_with_its_violation(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    upgrade(repo)
+    code, report = run(capsys, repo)
+    assert code == 1
+    assert report["verdict"] == "blocked"
+    found = systems(report)
+    assert found["postgresql"]["affected"] == "touched"
+    assert found["postgresql"]["version"]["bump"] == "major"
+    assert found["pg-dump-backup"]["because"] == [["postgresql", "pg-dump-backup"]]
+    assert found["backup-alerts"]["because"] == [["postgresql", "pg-dump-backup", "backup-alerts"]]
+    assert found["replica"]["because"] == [["postgresql", "replica"]]
+    [violation] = found["pg-dump-backup"]["violations"]
+    assert violation["requires"] == ">=9.6"
+    assert violation["version"] == "9.2.18"
+    assert violation["dependency_version"] == "9.6.1"
+    assert violation["already_at_base"] is False
+    assert report["pending"] == ["postgresql", "backup-alerts", "pg-dump-backup", "replica"]
+    assert report["changed"] == [
+        {"status": "M", "path": "config/software/postgresql.rb", "old_path": None}
+    ]
+    assert report["map"]["source"] == f"dependency-map.yaml@{report['base']}"
+
+
+def test_a_non_version_change_does_not_cross_on_major(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
+    code, report = run(capsys, repo)
+    assert code == 1
+    assert set(systems(report)) == {"postgresql", "pg-dump-backup", "backup-alerts"}
+    assert all(not s["violations"] for s in report["systems"])
+
+
+def test_a_minor_bump_does_not_reach_the_replica(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    upgrade(repo, "9.2.24")
+    _, report = run(capsys, repo)
+    found = systems(report)
+    assert found["postgresql"]["version"]["bump"] == "minor"
+    assert "replica" not in found
+
+
+def test_fixing_the_client_and_signing_off_passes(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    upgrade(repo)
+    head = repo.commit("client", ("backup/backup.yml", 'pg_dump:\n  client_version: "9.6.1"\n'))
+    ledger = tmp_path / "signoffs.yml"
+    ledger.write_text(
+        "".join(
+            f"- {{system: {s}, by: {who}, commit: '{head}', note: ok}}\n"
+            for s, who in [
+                ("postgresql", "bob"),
+                ("pg-dump-backup", "carol"),
+                ("backup-alerts", "dave"),
+                ("replica", "frank"),
+            ]
+        )
+    )
+    code, report = run(capsys, repo, "--signoffs", str(ledger), "--author", "alice")
+    assert (code, report["verdict"], report["pending"]) == (0, "pass", [])
+    assert systems(report)["pg-dump-backup"]["affected"] == "touched"
+    assert systems(report)["replica"]["signoff"]["by"][0]["by"] == "frank"
+
+
+@pytest.mark.parametrize(
+    ("entry", "reason"),
+    [
+        ("{system: postgresql, by: alice, commit: HEAD}", "author"),
+        ("{system: postgresql, by: carol, commit: HEAD}", "not an owner"),
+        ("{system: postgresql, by: bob, commit: BASE}", "not for the head"),
+        ("{system: postgresql, by: 'ci[bot]', commit: HEAD}", "not an owner"),
+    ],
+)
+def test_signoffs_that_do_not_count(tmp_path, capsys, entry, reason):
+    repo = infra_repo(tmp_path)
+    head = repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
+    base = repo.git("rev-parse", "main")
+    ledger = tmp_path / "signoffs.yml"
+    ledger.write_text("- " + entry.replace("HEAD", head).replace("BASE", base) + "\n")
+    code, report = run(capsys, repo, "--signoffs", str(ledger), "--author", "alice")
+    assert code == 1
+    assert "postgresql" in report["pending"]
+    [ignored] = report["ignored_signoffs"]
+    assert reason in ignored["reason"]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{system: postgresql, by: bob}", "missing commit"),
+        ("{system: postgres, by: bob, commit: HEAD}", "unknown system 'postgres'"),
+        ("{system: postgresql, by: bob, commit: abc123}", "full 40-character"),
+        ("just text", "is a list"),
+        ("[unclosed", ":1:"),
+    ],
+)
+def test_a_bad_signoffs_file_is_an_error(tmp_path, capsys, text, message):
+    repo = infra_repo(tmp_path)
+    head = repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
+    ledger = tmp_path / "signoffs.yml"
+    ledger.write_text(("- " + text if text.startswith("{") else text).replace("HEAD", head))
+    code, report = run(capsys, repo, "--signoffs", str(ledger))
+    assert code == 2
+    assert report["verdict"] == "error"
+    assert message in report["error"]
+
+
+@pytest.mark.parametrize(
+    ("policy", "files", "code", "pending"),
+    [
+        ("", {"README.md": "x"}, 0, []),
+        ("policy:\n  unmapped: fail\n", {"README.md": "x"}, 1, []),
+        ("policy:\n  unmapped: ignore\n", {"README.md": "x"}, 0, []),
+        ("policy:\n  signoff-touched: false\n", {"alerting/crontab": "x"}, 0, []),
+        ("", {"alerting/crontab": "x"}, 1, ["backup-alerts"]),
+    ],
+)
+def test_policies(tmp_path, capsys, policy, files, code, pending):
+    repo = infra_repo(tmp_path, policy=policy)
+    repo.commit("edit", *files.items())
+    got, report = run(capsys, repo)
+    assert (got, report["pending"]) == (code, pending)
+    unmapped = report["unmapped"]
+    assert unmapped == (["README.md"] if "README.md" in files and "ignore" not in policy else [])
+
+
+@pytest.mark.parametrize(
+    ("rule", "signers", "satisfied"),
+    [
+        ("all", ["bob"], False),
+        ("all", ["bob", "frank"], True),
+        ("2", ["bob"], False),
+        ("2", ["bob", "alice"], True),
+        ("any", ["frank"], True),
+    ],
+)
+def test_signoff_rules(tmp_path, capsys, rule, signers, satisfied):
+    text = MAP.replace(
+        '    owners: ["dba", "@frank"]', f'    owners: ["dba", "@frank"]\n    signoff: {rule}'
+    )
+    repo = infra_repo(tmp_path, map_text=text.replace("{policy}", ""))
+    head = repo.commit("edit", ("replica/recipe.rb", "# changed\n"))
+    ledger = tmp_path / "s.yml"
+    ledger.write_text(
+        "".join(f"- {{system: replica, by: {s}, commit: '{head}'}}\n" for s in signers)
+    )
+    code, report = run(capsys, repo, "--signoffs", str(ledger))
+    assert systems(report)["replica"]["signoff"]["satisfied"] is satisfied
+    assert code == (0 if satisfied else 1)
+
+
+def test_a_map_edit_needs_map_owners_and_the_base_owners_of_what_it_redefines(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    text = MAP.replace("{policy}", "").replace('owners: ["sre"]', 'owners: ["sre", "dba"]')
+    repo.commit("give alerts to dba", ("dependency-map.yaml", text))
+    code, report = run(capsys, repo)
+    found = systems(report)
+    assert code == 1
+    assert set(found) == {"dependency-map.yaml", "backup-alerts"}
+    assert found["dependency-map.yaml"]["owners"] == ["platform"]
+    assert found["backup-alerts"]["owners"] == ["sre"]  # the base owners, not the new ones
+
+
+def test_a_map_edit_alone_carries_no_impact(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    text = MAP.replace("{policy}", "").replace(
+        'kind: database\n    owners: ["dba"]\n', 'kind: db\n    owners: ["dba"]\n', 1
+    )
+    repo.commit("rename kind", ("dependency-map.yaml", text))
+    _, report = run(capsys, repo)
+    assert set(systems(report)) == {"dependency-map.yaml", "postgresql"}
+
+
+def test_a_change_that_breaks_the_map_is_an_error(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.commit("break", ("dependency-map.yaml", "version: 1\nsystems: [\n"))
+    code, report = run(capsys, repo)
+    assert code == 2
+    assert "leaves dependency-map.yaml invalid" in report["error"]
+
+
+def test_no_map_at_base_is_an_error_that_explains(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.git("checkout", "-q", "main")
+    repo.git("rm", "-q", "dependency-map.yaml")
+    repo.commit("drop map")
+    repo.git("checkout", "-q", "change")
+    code, report = run(capsys, repo)
+    assert code == 2
+    assert "no dependency-map.yaml at the base commit" in report["error"]
+
+
+def test_a_map_file_outside_the_repository_is_no_system(tmp_path, capsys):
+    repo = infra_repo(tmp_path / "repo")
+    outside = tmp_path / "org-map.yaml"
+    outside.write_text(MAP.replace("{policy}", ""))
+    repo.commit("edit in-repo map", ("dependency-map.yaml", "garbage: ["))
+    code, report = run(capsys, repo, "--map-file", str(outside))
+    assert code == 0
+    assert report["unmapped"] == ["dependency-map.yaml"]
+
+
+def test_a_rename_out_of_an_owned_directory_touches_the_owner(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.git("mv", "alerting/crontab", "docs-crontab")
+    repo.commit("move")
+    _, report = run(capsys, repo)
+    assert "backup-alerts" in systems(report)
+    assert report["changed"] == [
+        {"status": "R", "path": "docs-crontab", "old_path": "alerting/crontab"}
+    ]
+
+
+def test_a_deleted_version_file_is_an_error_at_head(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.remove("backup/backup.yml")
+    repo.commit("drop")
+    code, report = run(capsys, repo)
+    assert code == 2
+    assert "pg-dump-backup" in report["error"]
+
+
+def test_an_empty_diff_passes(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    code, report = run(capsys, repo)
+    assert (code, report["systems"], report["changed"]) == (0, [], [])
+
+
+@pytest.mark.parametrize("ref", ["-x", "--output=/tmp/pwn", "no-such-branch"])
+def test_bad_refs_are_errors(tmp_path, capsys, ref):
+    repo = infra_repo(tmp_path)
+    code = main(["check", "--repo", str(repo.path), f"--base={ref}"])
+    assert code == 2
+    assert "gate: error:" in capsys.readouterr().err
+
+
+def test_a_bare_repository_works(tmp_path, capsys):
+    repo = infra_repo(tmp_path / "work")
+    upgrade(repo)
+    bare = tmp_path / "bare.git"
+    repo.git("clone", "-q", "--bare", str(repo.path), str(bare))
+    code = main(["check", "--repo", str(bare), "--base", "main", "--head", "change"])
+    assert code == 1
+    assert "pg-dump-backup" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("form", ["text", "markdown"])
+def test_readable_formats(tmp_path, capsys, form):
+    repo = infra_repo(tmp_path)
+    upgrade(repo)
+    code = main(["check", "--repo", str(repo.path), "--base", "main", "--format", form])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "BLOCKED" in out
+    assert "pg-dump-backup 9.2.18 (backup/backup.yml:2) does not satisfy >=9.6" in out
+
+
+def test_output_file_and_advisory(tmp_path, capsys):
+    repo = infra_repo(tmp_path / "r")
+    upgrade(repo)
+    target = tmp_path / "report.json"
+    code = main(
+        [
+            "check",
+            "--repo",
+            str(repo.path),
+            "--base",
+            "main",
+            "--format",
+            "json",
+            "--output",
+            str(target),
+            "--advisory",
+        ]
+    )
+    assert code == 0
+    assert json.loads(target.read_text())["verdict"] == "blocked"

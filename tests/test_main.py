@@ -1,0 +1,141 @@
+"""The command line as users run it: the installed entry point, startup, help, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gate.main import main
+from testing.infra import MAP, infra_repo, upgrade
+
+GATE = Path(sys.executable).with_name("gate")
+
+
+def test_the_installed_entry_point_runs_a_check(tmp_path):
+    repo = infra_repo(tmp_path)
+    upgrade(repo)
+    result = subprocess.run(
+        [str(GATE), "check", "--base", "main", "--format", "json"],
+        cwd=repo.path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["verdict"] == "blocked"
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
+def test_help_and_version_import_no_heavy_library(args):
+    probe = (
+        "import sys\n"
+        "from gate.main import main\n"
+        "try:\n"
+        f"    main({args!r})\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = {'git', 'networkx', 'requests', 'yaml', 'packaging'} & set(sys.modules)\n"
+        "print(sorted(heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_python_dash_m_works():
+    result = subprocess.run(
+        [sys.executable, "-m", "gate", "--version"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert result.stdout.startswith("gate ")
+
+
+def test_a_bad_map_is_listed_by_validate(tmp_path, capsys):
+    (tmp_path / "dependency-map.yaml").write_text("version: 1\nmap-owner: [x]\nsystems: {}\n")
+    code = main(["validate", "--repo", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "dependency-map.yaml:2:1:" in err
+    assert "map-owners" in err
+
+
+def test_validate_accepts_a_good_map(tmp_path, capsys):
+    (tmp_path / "m.yaml").write_text(MAP.replace("{policy}", ""))
+    assert main(["validate", "--map-file", str(tmp_path / "m.yaml")]) == 0
+    assert "ok: 4 systems, 3 dependencies, 4 teams" in capsys.readouterr().out
+
+
+def test_explain_lists_both_directions(tmp_path, capsys):
+    (tmp_path / "dependency-map.yaml").write_text(MAP.replace("{policy}", ""))
+    assert main(["explain", "pg-dump-backup", "--repo", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "owners: backup (carol)" in out
+    assert "postgresql (requires >={major}): pg_dump refuses" in out
+    assert "backup-alerts: pages on-call" in out
+
+
+def test_explain_an_unknown_system_suggests(tmp_path, capsys):
+    (tmp_path / "dependency-map.yaml").write_text(MAP.replace("{policy}", ""))
+    assert main(["explain", "pg-dump-backu", "--repo", str(tmp_path)]) == 2
+    assert "did you mean 'pg-dump-backup'" in capsys.readouterr().err
+
+
+def test_explain_a_change_gives_each_chain(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    upgrade(repo)
+    code = main(
+        ["explain", "backup-alerts", "--repo", str(repo.path), "--base", "main", "--head", "change"]
+    )
+    assert code == 0
+    assert "via postgresql -> pg-dump-backup -> backup-alerts" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("form", "needle"), [("mermaid", "flowchart LR"), ("dot", "digraph")])
+def test_graph(tmp_path, capsys, form, needle):
+    (tmp_path / "dependency-map.yaml").write_text(MAP.replace("{policy}", ""))
+    assert main(["graph", "--repo", str(tmp_path), "--format", form]) == 0
+    out = capsys.readouterr().out
+    assert needle in out
+    assert out.count("->") >= 3
+
+
+def test_a_crash_exits_3_and_says_it_is_a_bug(tmp_path, capsys, monkeypatch):
+    import gate.check
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("boom")
+
+    monkeypatch.setattr(gate.check, "check", broken)
+    code = main(["check", "--repo", str(tmp_path), "--base", "main"])
+    assert code == 3
+    assert "this is a bug" in capsys.readouterr().err
+
+
+def test_a_missing_map_file_is_an_error(tmp_path, capsys):
+    assert main(["validate", "--map-file", str(tmp_path / "nope.yaml")]) == 2
+    assert "cannot read the map" in capsys.readouterr().err
+
+
+def test_demo_stops_the_upgrade_then_passes(capsys):
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("(exit 1: blocked)") == 2
+    assert "(exit 0: pass)" in out
+    assert "pg-dump-backup 9.2.18" in out
+    assert "does not satisfy >=9.6" in out
+    assert "via postgresql-primary -> pg-dump-backup -> cron-email-alerts" in out
+
+
+def test_demo_leaves_nothing_behind(tmp_path, capsys):
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    result = subprocess.run(
+        [str(GATE), "demo"], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert list(tmp_path.iterdir()) == []
