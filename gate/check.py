@@ -252,10 +252,20 @@ def unchanged_impact(
     """
     if context.depmap.policy.stale_signoffs != "impact":
         return None
-    upstream = {
-        sid: {sid, *(node for chain in impact.impacted.get(sid, ()) for node in chain)}
-        for sid in impact.affected()
-    }
+    into: dict[str, set[str]] = {}
+    for edge in impact.crossed:
+        into.setdefault(edge.dependent, set()).add(edge.dependency)
+
+    def upstream(system: str) -> set[str]:
+        """The system and every system whose change reached it in this evaluation."""
+        seen, todo = {system}, [system]
+        while todo:
+            for source in into.get(todo.pop(), ()):
+                if source not in seen:
+                    seen.add(source)
+                    todo.append(source)
+        return seen
+
     cache: dict[str, frozenset[str] | None] = {}
 
     def still_holds(commit: str, system: str) -> bool:
@@ -272,7 +282,7 @@ def unchanged_impact(
             return False
         if context.depmap.path is not None and context.depmap.path in touched_since:
             return False
-        return not touched_since & upstream.get(system, {system})
+        return not touched_since & upstream(system)
 
     return still_holds
 

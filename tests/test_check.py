@@ -297,3 +297,104 @@ def test_output_file_and_advisory(tmp_path, capsys):
     )
     assert code == 0
     assert json.loads(target.read_text())["verdict"] == "blocked"
+
+
+def _ledger(tmp_path, *entries: tuple[str, str, str]):
+    ledger = tmp_path / "signoffs.yml"
+    ledger.write_text("".join(f"- {{system: {s}, by: {b}, commit: '{c}'}}\n" for s, b, c in entries))
+    return str(ledger)
+
+
+@pytest.mark.parametrize(
+    ("later", "counts"),
+    [
+        (("README.md", "unrelated\n"), True),
+        (("cookbooks/postgresql/recipe.rb", "# again\n"), False),
+        (("alerting/crontab", "MAILTO=x\n"), False),
+    ],
+)
+def test_stale_signoffs_impact_survive_pushes_that_leave_the_impact_alone(
+    tmp_path, capsys, later, counts
+):
+    repo = infra_repo(tmp_path, policy="policy:\n  stale-signoffs: impact\n")
+    signed = repo.commit("edit alerts", ("alerting/crontab", "MAILTO=oncall\n"))
+    repo.commit("later", later)
+    ledger = _ledger(tmp_path, ("backup-alerts", "dave", signed))
+    _, report = run(capsys, repo, "--signoffs", ledger)
+    assert systems(report)["backup-alerts"]["signoff"]["satisfied"] is counts
+
+
+def test_under_stale_signoffs_head_an_earlier_commit_never_counts(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    signed = repo.commit("edit alerts", ("alerting/crontab", "MAILTO=oncall\n"))
+    repo.commit("later", ("README.md", "unrelated\n"))
+    _, report = run(capsys, repo, "--signoffs", _ledger(tmp_path, ("backup-alerts", "dave", signed)))
+    assert systems(report)["backup-alerts"]["signoff"]["satisfied"] is False
+    assert "not for the head" in report["ignored_signoffs"][0]["reason"]
+
+
+def test_map_owners_sign_off_the_map(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    head = repo.commit("comment", ("dependency-map.yaml", MAP.replace("{policy}", "") + "# note\n"))
+    ledger = _ledger(tmp_path, ("dependency-map.yaml", "erin", head))
+    code, report = run(capsys, repo, "--signoffs", ledger)
+    assert (code, [s["id"] for s in report["systems"]]) == (0, ["dependency-map.yaml"])
+
+
+def test_a_path_that_is_not_utf8_is_an_error(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.write(b"alerting/caf\xe9", "x")
+    repo.commit("latin-1 name")
+    code, report = run(capsys, repo)
+    assert code == 2
+    assert "UTF-8" in report["error"]
+
+
+def test_a_file_name_with_a_newline_is_matched_exactly(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.commit("odd name", ("alerting/two\nlines", "x"))
+    _, report = run(capsys, repo)
+    assert report["changed"][0]["path"] == "alerting/two\nlines"
+    assert set(systems(report)) == {"backup-alerts"}
+
+
+def test_a_binary_file_and_a_symlink_count_by_their_path(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    repo.write("backup-alerts.bin", b"\x00\x01")
+    (repo.path / "alerting" / "link").symlink_to("../README.md")
+    repo.write("alerting/blob.bin", b"\x00\xff\x00")
+    repo.commit("binary and link")
+    _, report = run(capsys, repo)
+    assert {c["path"] for c in report["changed"]} == {
+        "alerting/link", "alerting/blob.bin", "backup-alerts.bin",
+    }
+    assert set(systems(report)) == {"backup-alerts"}
+
+
+def test_a_submodule_pointer_counts_by_its_own_path(tmp_path, capsys):
+    inner = infra_repo(tmp_path / "inner")
+    repo = infra_repo(tmp_path / "outer")
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.path),
+             "alerting/vendored")
+    repo.commit("add submodule")
+    _, report = run(capsys, repo)
+    assert "alerting/vendored" in {c["path"] for c in report["changed"]}
+    assert "backup-alerts" in systems(report)
+
+
+def test_a_shallow_clone_without_the_merge_base_says_how_to_fix_it(tmp_path, capsys):
+    origin = infra_repo(tmp_path / "origin")
+    upgrade(origin)
+    origin.git("checkout", "-q", "main")
+    origin.commit("main moves on", ("README.md", "newer\n"))
+    clone = tmp_path / "clone"
+    origin.git("clone", "-q", "--depth", "1", "--no-single-branch", f"file://{origin.path}",
+               str(clone))
+    code = main(["check", "--repo", str(clone), "--base", "origin/main", "--head",
+                 "origin/change"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "shallow" in err and "--unshallow" in err
+    code = main(["check", "--repo", str(clone), "--base", "origin/main", "--head",
+                 "origin/change", "--deepen"])
+    assert code == 1

@@ -139,3 +139,11 @@ def test_demo_leaves_nothing_behind(tmp_path, capsys):
     )
     assert result.returncode == 0, result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_readme_map_example_is_valid(tmp_path, capsys):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    section = readme.split("## The map", 1)[1]
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "map.yaml").write_text(example)
+    assert main(["validate", "--map-file", str(tmp_path / "map.yaml")]) == 0, capsys.readouterr()
