@@ -101,6 +101,18 @@ def is_commit(repo: str, commit: str) -> bool:
     return _run(repo, args, ok=(0, 1)).returncode == 0
 
 
+def remote_url(repo: str) -> str | None:
+    """origin's URL without any credentials in it, for evidence; None when there is no origin."""
+    result = _run(repo, ("config", "--get", "remote.origin.url"), ok=(0, 1))
+    if result.returncode == 1:
+        return None
+    url = result.stdout.decode("utf-8", "replace").strip()
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest.split("/", 1)[0]:
+        rest = rest.split("@", 1)[1]
+    return f"{scheme}{sep}{rest}"
+
+
 def default_base(repo: str) -> str:
     """The commit of the remote's default branch (refs/remotes/origin/HEAD)."""
     args = ("rev-parse", "--verify", "--quiet", "refs/remotes/origin/HEAD^{commit}")

@@ -20,6 +20,10 @@ def write_text(text: str, path: str | None) -> None:
     except OSError as error:
         raise GateError(f"cannot write {path}: {error.strerror}") from None
     try:
+        # mkstemp creates the file private; a report is as readable as any file the user writes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(temporary, path)

@@ -301,7 +301,9 @@ def test_output_file_and_advisory(tmp_path, capsys):
 
 def _ledger(tmp_path, *entries: tuple[str, str, str]):
     ledger = tmp_path / "signoffs.yml"
-    ledger.write_text("".join(f"- {{system: {s}, by: {b}, commit: '{c}'}}\n" for s, b, c in entries))
+    ledger.write_text(
+        "".join(f"- {{system: {s}, by: {b}, commit: '{c}'}}\n" for s, b, c in entries)
+    )
     return str(ledger)
 
 
@@ -328,7 +330,9 @@ def test_under_stale_signoffs_head_an_earlier_commit_never_counts(tmp_path, caps
     repo = infra_repo(tmp_path)
     signed = repo.commit("edit alerts", ("alerting/crontab", "MAILTO=oncall\n"))
     repo.commit("later", ("README.md", "unrelated\n"))
-    _, report = run(capsys, repo, "--signoffs", _ledger(tmp_path, ("backup-alerts", "dave", signed)))
+    _, report = run(
+        capsys, repo, "--signoffs", _ledger(tmp_path, ("backup-alerts", "dave", signed))
+    )
     assert systems(report)["backup-alerts"]["signoff"]["satisfied"] is False
     assert "not for the head" in report["ignored_signoffs"][0]["reason"]
 
@@ -366,7 +370,9 @@ def test_a_binary_file_and_a_symlink_count_by_their_path(tmp_path, capsys):
     repo.commit("binary and link")
     _, report = run(capsys, repo)
     assert {c["path"] for c in report["changed"]} == {
-        "alerting/link", "alerting/blob.bin", "backup-alerts.bin",
+        "alerting/link",
+        "alerting/blob.bin",
+        "backup-alerts.bin",
     }
     assert set(systems(report)) == {"backup-alerts"}
 
@@ -374,8 +380,15 @@ def test_a_binary_file_and_a_symlink_count_by_their_path(tmp_path, capsys):
 def test_a_submodule_pointer_counts_by_its_own_path(tmp_path, capsys):
     inner = infra_repo(tmp_path / "inner")
     repo = infra_repo(tmp_path / "outer")
-    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.path),
-             "alerting/vendored")
+    repo.git(
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        str(inner.path),
+        "alerting/vendored",
+    )
     repo.commit("add submodule")
     _, report = run(capsys, repo)
     assert "alerting/vendored" in {c["path"] for c in report["changed"]}
@@ -388,13 +401,24 @@ def test_a_shallow_clone_without_the_merge_base_says_how_to_fix_it(tmp_path, cap
     origin.git("checkout", "-q", "main")
     origin.commit("main moves on", ("README.md", "newer\n"))
     clone = tmp_path / "clone"
-    origin.git("clone", "-q", "--depth", "1", "--no-single-branch", f"file://{origin.path}",
-               str(clone))
-    code = main(["check", "--repo", str(clone), "--base", "origin/main", "--head",
-                 "origin/change"])
+    origin.git(
+        "clone", "-q", "--depth", "1", "--no-single-branch", f"file://{origin.path}", str(clone)
+    )
+    code = main(["check", "--repo", str(clone), "--base", "origin/main", "--head", "origin/change"])
     err = capsys.readouterr().err
     assert code == 2
-    assert "shallow" in err and "--unshallow" in err
-    code = main(["check", "--repo", str(clone), "--base", "origin/main", "--head",
-                 "origin/change", "--deepen"])
+    assert "shallow" in err
+    assert "--unshallow" in err
+    code = main(
+        [
+            "check",
+            "--repo",
+            str(clone),
+            "--base",
+            "origin/main",
+            "--head",
+            "origin/change",
+            "--deepen",
+        ]
+    )
     assert code == 1

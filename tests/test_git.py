@@ -379,3 +379,19 @@ def test_a_scratch_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         Changed(status="M", path="config/postgresql.rb"),
     )
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://user:secret@example.com/acme/infra.git", "https://example.com/acme/infra.git"),
+        ("https://example.com/acme/infra.git", "https://example.com/acme/infra.git"),
+        ("git@example.com:acme/infra.git", "git@example.com:acme/infra.git"),
+        ("ssh://git@example.com/acme/infra.git", "ssh://example.com/acme/infra.git"),
+    ],
+)
+def test_remote_url_never_carries_credentials(tmp_path, url, expected):
+    repo = GitRepo(tmp_path)
+    assert git.remote_url(str(repo.path)) is None
+    repo.git("remote", "add", "origin", url)
+    assert git.remote_url(str(repo.path)) == expected

@@ -22,7 +22,7 @@ def document(report: Report) -> dict[str, Any]:
         "merge_base": report.merge_base,
         "map": {"source": report.map_source, "sha256": report.map_sha256},
         "changed": [asdict(entry) for entry in report.changed],
-        "systems": [_system(result) for result in report.systems],
+        "systems": [system_document(result) for result in report.systems],
         "pending": list(report.pending),
         "unmapped": list(report.unmapped),
         "author": report.author,
@@ -31,7 +31,7 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
-def _system(result: SystemResult) -> dict[str, Any]:
+def system_document(result: SystemResult) -> dict[str, Any]:
     return {
         "id": result.id,
         "kind": result.kind,
