@@ -113,6 +113,21 @@ def remote_url(repo: str) -> str | None:
     return f"{scheme}{sep}{rest}"
 
 
+def fetch_commits(repo: str, commits: Sequence[str]) -> None:
+    """Fetch commits by id from origin (one commit deep in a shallow clone; merge_base deepens).
+
+    GitHub serves any commit reachable from its refs by id, a fork's pull request head too.
+    """
+    depth = ("--depth=1",) if _is_shallow(repo) else ()
+    _run(repo, ("fetch", "--quiet", "--no-tags", *depth, "origin", *commits))
+    still = [commit for commit in commits if not is_commit(repo, commit)]
+    if still:
+        raise GateError(
+            f"fetched from origin, but {', '.join(still)} is still missing in {repo}; check that"
+            " origin is the repository the commits belong to and that it may be read"
+        )
+
+
 def default_base(repo: str) -> str:
     """The commit of the remote's default branch (refs/remotes/origin/HEAD)."""
     args = ("rev-parse", "--verify", "--quiet", "refs/remotes/origin/HEAD^{commit}")

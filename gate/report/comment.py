@@ -1,0 +1,162 @@
+"""The pull-request comment and job summary: verdict, checklist, who to ask, how to sign off."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from gate import __version__
+from gate.report import Report, SystemResult, headline, version_phrase, violation_sentence
+from gate.report.markdown import impact_graph
+
+# Finds the one living comment again on the next run; invisible when rendered.
+MARKER = "<!-- change-impact-gate -->"
+# GitHub refuses comments over 65536 characters; what is cut first when a report is that long.
+MAX_BODY = 60000
+MAX_IGNORED = 30
+
+
+def render(
+    report: Report,
+    *,
+    ask: Mapping[str, tuple[str, ...]] | None = None,
+    stale_signoffs: str = "head",
+    marker: bool = True,
+) -> str:
+    """The comment body. `ask` maps an owner entry (team key or @login) to the people to ask."""
+    people = ask or {}
+    body = _body(report, people, stale_signoffs, details=True)
+    if len(body) > MAX_BODY:
+        body = _body(report, people, stale_signoffs, details=False)
+    return (MARKER + "\n" if marker else "") + body
+
+
+def _body(
+    report: Report, ask: Mapping[str, tuple[str, ...]], stale_signoffs: str, *, details: bool
+) -> str:
+    icon = "✅" if report.verdict == "pass" else "⛔"
+    lines = [f"### {icon} change-impact-gate: {headline(report)}", ""]
+    lines.append(
+        f"Head `{report.head[:12]}`, compared from `{report.merge_base[:12]}`:"
+        f" {len(report.changed)} changed path(s). Map `{report.map_source}`."
+    )
+    if not report.systems:
+        lines += ["", "The change touches no system in the map: no sign-off is needed."]
+    else:
+        lines += ["", "**Affected systems**", ""]
+        lines += [_item(result, ask) for result in report.systems]
+    violations = [v for result in report.systems for v in result.violations]
+    if violations:
+        lines += ["", "**Version requirements violated** (these block whatever the sign-offs):", ""]
+        lines += [f"- {_plain(violation_sentence(v))}" for v in violations]
+    bumps = [r for r in report.systems if r.version is not None and r.version.bump is not None]
+    if bumps:
+        lines += ["", "**Version changes**", ""]
+        lines += [f"- `{r.id}`: {_plain(version_phrase(r.version))}" for r in bumps if r.version]
+    if report.unmapped:
+        lines += [
+            "",
+            f"**Changed files that match no system** (policy `{report.unmapped_policy}`):",
+            "",
+        ]
+        shown = report.unmapped[:MAX_IGNORED]
+        lines += [f"- {_code(path)}" for path in shown]
+        if len(report.unmapped) > len(shown):
+            lines.append(f"- … and {len(report.unmapped) - len(shown)} more")
+    if details:
+        lines += impact_graph(report)
+        chains = [chain for r in report.systems for chain in r.because]
+        if chains:
+            lines += ["", "<details><summary>Why each system is affected</summary>", ""]
+            lines += [f"- `{' → '.join(chain)}`" for chain in chains]
+            lines += ["", "</details>"]
+    if report.ignored:
+        lines += ["", "<details><summary>Sign-offs that do not count</summary>", ""]
+        shown_ignored = report.ignored[:MAX_IGNORED]
+        lines += [
+            f"- {_code(i.by)} for {_code(i.system)} ({i.source}): {_plain(i.reason)}"
+            for i in shown_ignored
+        ]
+        if len(report.ignored) > len(shown_ignored):
+            lines.append(
+                f"- … and {len(report.ignored) - len(shown_ignored)} more (see the JSON report)"
+            )
+        lines += ["", "</details>"]
+    lines += ["", *_how_to_sign_off(report, stale_signoffs)]
+    lines += ["", f"<sub>change-impact-gate {__version__} · evaluated head `{report.head}`</sub>"]
+    return "\n".join(lines) + "\n"
+
+
+def _item(result: SystemResult, ask: Mapping[str, tuple[str, ...]]) -> str:
+    """One checklist line: struck through once signed off, with who and for which commit."""
+    signoff = result.signoff
+    what: list[str] = [result.affected]
+    if result.because:
+        what.append("via " + " → ".join(result.because[0]))
+    if result.version is not None and result.version.bump is not None:
+        what.append(_plain(version_phrase(result.version)))
+    if result.violations:
+        what.append("**requirement violated**")
+    about = "; ".join(what)
+    owners = ", ".join(result.owners)
+    if not signoff.required:
+        return f"- [x] `{result.id}` ({about}): no sign-off needed under the map's policy"
+    if signoff.satisfied:
+        who = ", ".join(
+            f"@{s.by} for `{s.commit[:7]}` ({s.source}{_link(s.url)})" for s in signoff.by
+        )
+        return f"- [x] ~~`{result.id}`~~ ({about}): signed off by {who}"
+    waiting = signoff.waiting_for or result.owners
+    people = [person for owner in waiting for person in ask.get(owner, ())]
+    rule = "" if signoff.rule == "any" else f" (rule: {_rule(signoff.rule)})"
+    joined = " or ".join(waiting) if signoff.rule == "any" else ", ".join(waiting)
+    line = f"- [ ] `{result.id}` ({about}): waiting for {joined}{rule}"
+    if signoff.by:
+        line += "; so far " + ", ".join(f"@{s.by}" for s in signoff.by)
+    if people:
+        line += " — ask " + ", ".join(dict.fromkeys(people))
+    elif owners and not signoff.waiting_for:
+        line += f" — owners: {owners}"
+    return line
+
+
+def _how_to_sign_off(report: Report, stale_signoffs: str) -> list[str]:
+    if not report.pending:
+        return []
+    lasting = (
+        "it survives later pushes that change nothing affecting its system"
+        if stale_signoffs == "impact"
+        else "a new push needs it again"
+    )
+    return [
+        "**How to sign off.** An owner approves this pull request (that signs off every affected"
+        " system they own), or comments with a line of its own naming systems they own:",
+        "",
+        "```",
+        f"/signoff {' '.join(report.pending)}",
+        "```",
+        "",
+        f"or `/signoff all` for every affected system they own. A sign-off counts for the head"
+        f" commit it was given on (now `{report.head[:7]}`); {lasting}. The pull request's author"
+        " and bots cannot sign off; quoted lines, code blocks and edited comments do not count.",
+    ]
+
+
+def _rule(rule: str) -> str:
+    return "one per owner" if rule == "all" else f"{rule} approvals"
+
+
+def _link(url: str | None) -> str:
+    return f", [link]({url})" if url and url.startswith("https://") else ""
+
+
+def _code(text: str) -> str:
+    """Text from outside the map (a login, a word from a comment) as an inert code span."""
+    clean = " ".join(text.replace("`", "'").split())
+    if len(clean) > 60:
+        clean = clean[:59] + "…"
+    return f"`{clean}`" if clean else "`(none)`"
+
+
+def _plain(text: str) -> str:
+    """Text from the map or the report as Markdown prose: arrows as arrows, no HTML."""
+    return text.replace("<", "&lt;").replace("->", "→")
