@@ -65,7 +65,8 @@ def board(
 ) -> int:
     """List the open pull requests, evaluate each, write the agenda; 2 if any could not be."""
     from gate.output import write_text
-    from gate.pullrequest import client, team_lookup
+    from gate.pullrequest import client
+    from gate.reviews import team_lookup
 
     if not _REPOSITORY.fullmatch(github_repo):
         raise GateError(f"--github-repo {github_repo!r} is not OWNER/NAME")
@@ -126,7 +127,7 @@ def evaluate(
     """One pull request through the check; a failure is kept on the item, never dropped."""
     from gate import git
     from gate.check import Change, check
-    from gate.pullrequest import review_offers
+    from gate.reviews import review_offers
 
     item = _item(pull)
     if item.error is not None:

@@ -9,8 +9,9 @@ import time
 import pytest
 
 from gate.main import main
-from gate.pullrequest import CONTEXT, signoff_commands
+from gate.pullrequest import CONTEXT
 from gate.report.comment import MARKER
+from gate.reviews import signoff_commands
 from testing import fakegithub
 from testing.fakegithub import REPO, FakeGitHub
 from testing.gitrepo import GIT_ENV, GitRepo
