@@ -12,6 +12,7 @@ from gate.owners import TeamLookup, owners_matched
 from gate.report import Ignored, Signoff, SignoffState
 
 Source = Literal["review", "comment", "ledger"]
+ANY_SYSTEM = "*"  # what an approval of the whole change names, in the list of ignored ones
 # Whether a sign-off given on an earlier commit still holds for a system at head.
 StillHolds = Callable[[str, str], bool]
 
@@ -136,6 +137,7 @@ def count(
                 ):
                     ignore(system, offer.reject_reason)
             continue
+        owns_any = False
         for system in named:
             owned = needing.get(system)
             if owned is None:
@@ -146,6 +148,7 @@ def count(
                 if offer.systems is not None:
                     ignore(system, f"{offer.by} is not an owner ({', '.join(owned.owners)})")
                 continue
+            owns_any = True
             if offer.commit != head and not (
                 still_holds is not None and still_holds(offer.commit, system)
             ):
@@ -162,6 +165,8 @@ def count(
                     url=offer.url,
                 )
             )
+        if offer.systems is None and not owns_any and needing:
+            ignore(ANY_SYSTEM, f"{offer.by} owns none of the systems this change affects")
     return counted, ignored
 
 

@@ -155,6 +155,27 @@ def test_an_owner_approves_and_the_same_comment_is_edited(run, capsys):
     assert run.output_values()["verdict"] == "pass"
 
 
+@pytest.mark.parametrize(
+    ("login", "reason"),
+    [
+        ("erin", "erin owns none of the systems this change affects"),
+        ("dependabot[bot]", "bots cannot sign off"),
+        ("alice", "the change's author cannot sign off"),
+    ],
+)
+def test_approvals_that_do_not_count_are_listed(run, capsys, login, reason):
+    head = alerting_change(run)
+    run.open(head)
+    review = run.fake.add_review(NUMBER, login, "APPROVED", commit=head)
+    run.event("pull_request_review", fakegithub.review_event(run.pull, review))
+    code, report = run.check(capsys)
+    assert code == 1
+    assert run.statuses()[-1] == ("failure", head)
+    [ignored] = report["ignored_signoffs"]
+    assert (ignored["by"], ignored["source"]) == (login, "review")
+    assert reason in ignored["reason"]
+
+
 def test_a_comment_signs_off_for_the_head_it_was_posted_on(run, capsys):
     head = alerting_change(run)
     run.open(head)
