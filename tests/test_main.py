@@ -147,3 +147,39 @@ def test_the_readme_map_example_is_valid(tmp_path, capsys):
     example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     (tmp_path / "map.yaml").write_text(example)
     assert main(["validate", "--map-file", str(tmp_path / "map.yaml")]) == 0, capsys.readouterr()
+
+
+def _hook_entry() -> list[str]:
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    [hook] = hooks
+    assert hook["stages"] == ["pre-push"]
+    assert hook["pass_filenames"] is False
+    return hook["entry"].split()
+
+
+def test_the_pre_push_hook_reports_a_blocked_change_and_lets_the_push_go(tmp_path):
+    origin = infra_repo(tmp_path / "origin")
+    clone = tmp_path / "clone"
+    origin.git("clone", "-q", str(origin.path), str(clone))
+    origin.git("-C", str(clone), "checkout", "-q", "-b", "upgrade", "origin/main")
+    (clone / "config/software/postgresql.rb").write_text('default_version "9.6.1"\n')
+    origin.git("-C", str(clone), "commit", "-qam", "upgrade")
+    entry = _hook_entry()
+    result = subprocess.run(
+        [str(GATE), *entry[1:]], cwd=clone, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "BLOCKED" in result.stdout
+    assert "Pending sign-off: postgresql" in result.stdout
+
+
+def test_the_pre_push_hook_fails_on_an_error(tmp_path):
+    repo = infra_repo(tmp_path)  # no origin: the base cannot be known
+    entry = _hook_entry()
+    result = subprocess.run(
+        [str(GATE), *entry[1:]], cwd=repo.path, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 2
+    assert "pass --base" in result.stderr
