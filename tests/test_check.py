@@ -422,3 +422,16 @@ def test_a_shallow_clone_without_the_merge_base_says_how_to_fix_it(tmp_path, cap
         ]
     )
     assert code == 1
+
+
+def test_the_evidence_hash_is_in_the_json_report_and_verifies(tmp_path, capsys):
+    repo = infra_repo(tmp_path / "r")
+    upgrade(repo)
+    evidence = tmp_path / "evidence.json"
+    code, report = run(capsys, repo, "--evidence", str(evidence))
+    assert code == 1
+    recorded = json.loads(evidence.read_text())
+    assert report["evidence_sha256"] == recorded["sha256"]
+    assert main(["verify-evidence", str(evidence)]) == 0
+    evidence.write_text(evidence.read_text().replace('"blocked"', '"pass"'))
+    assert main(["verify-evidence", str(evidence)]) == 1

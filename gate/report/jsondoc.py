@@ -28,6 +28,7 @@ def document(report: Report) -> dict[str, Any]:
         "author": report.author,
         "ignored_signoffs": [asdict(entry) for entry in report.ignored],
         "notes": list(report.notes),
+        "evidence_sha256": report.evidence_sha256,
     }
 
 
