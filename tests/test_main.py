@@ -172,7 +172,7 @@ def test_the_pre_push_hook_reports_a_blocked_change_and_lets_the_push_go(tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert "BLOCKED" in result.stdout
-    assert "Pending sign-off: postgresql" in result.stdout
+    assert "Who must still sign off:\n  dba: postgresql" in result.stdout
 
 
 def test_the_pre_push_hook_fails_on_an_error(tmp_path):

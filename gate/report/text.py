@@ -12,6 +12,10 @@ def render(report: Report) -> str:
         f"  ({len(report.changed)} changed path(s); base {report.base[:12]})"
     )
     lines.append(f"map     {_short(report.map_source)}")
+    violations = [v for result in report.systems for v in result.violations]
+    if violations:
+        lines += ["", "Version requirements violated (these block whatever the sign-offs say):"]
+        lines += [f"  {violation_sentence(v)}" for v in violations]
     if not report.systems:
         lines += ["", "The change touches no system in the map."]
     for result in report.systems:
@@ -25,7 +29,8 @@ def render(report: Report) -> str:
     for note in report.notes:
         lines += ["", f"note: {note}"]
     if report.pending:
-        lines += ["", "Pending sign-off: " + ", ".join(report.pending)]
+        lines += ["", "Who must still sign off:"]
+        lines += [f"  {owner}: {', '.join(ids)}" for owner, ids in _waiting(report).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -39,7 +44,10 @@ def _system(result: SystemResult) -> list[str]:
     if result.version is not None:
         lines.append("  version " + version_phrase(result.version))
     for violation in result.violations:
-        lines.append("  VIOLATION " + violation_sentence(violation))
+        lines.append(
+            f"  VIOLATES {violation.requires}, required by {violation.dependency}"
+            f" {violation.dependency_version}"
+        )
     lines.append("  sign-off: " + _signoff(result))
     return lines
 
@@ -54,6 +62,16 @@ def _signoff(result: SystemResult) -> str:
     rule = {"any": "one owner", "all": "every owner"}.get(signoff.rule, f"{signoff.rule} owners")
     waiting = f"waiting for {', '.join(signoff.waiting_for)} ({rule})"
     return f"{waiting}; so far {given}" if given else waiting
+
+
+def _waiting(report: Report) -> dict[str, list[str]]:
+    """Each owner still to sign off, with the systems waiting for them."""
+    waiting: dict[str, list[str]] = {}
+    for result in report.systems:
+        if not result.signoff.satisfied:
+            for owner in result.signoff.waiting_for:
+                waiting.setdefault(owner, []).append(result.id)
+    return waiting
 
 
 def _short(source: str) -> str:
