@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 _WILDCARD = re.compile(r"[*?\[]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # git's wildmatch classes, by their ASCII definitions (git's own ctype: \v and \f are not space).
 _POSIX_CLASSES = {
@@ -55,7 +56,7 @@ def _split(pattern: str) -> tuple[bool, list[str], bool]:
         raise _Problem("backslash escapes are not supported")
     if pattern != pattern.strip():
         raise _Problem("starts or ends with whitespace; remove it")
-    if any(char < " " or char == "\x7f" for char in pattern):
+    if _CONTROL.search(pattern):
         raise _Problem("contains a control character")
     if pattern.startswith("!"):
         raise _Problem("negation ('!') is not supported; list the paths the system does own")
@@ -172,68 +173,208 @@ def _class_regex(component: str, start: int) -> tuple[str, int]:
     return fragment, index + 1
 
 
+# How a tail matches one path component: its kind, and two strings or a compiled regex.
+_LITERAL, _GLOB, _REGEX, _ANY_DEPTH = range(4)
+_Op = tuple[int, str, str, "re.Pattern[str] | None"]
+
+
+def _op(component: str, regexes: dict[str, re.Pattern[str]]) -> _Op:
+    """The matcher of one component: most are a literal or one '*' between two literals."""
+    if component == "**":
+        return (_ANY_DEPTH, "", "", None)
+    if _WILDCARD.search(component) is None:
+        return (_LITERAL, component, "", None)
+    if "?" not in component and "[" not in component and component.count("*") == 1:
+        star = component.index("*")
+        return (_GLOB, component[:star], component[star + 1 :], None)
+    compiled = regexes.get(component)
+    if compiled is None:
+        compiled = regexes[component] = re.compile(_component_regex(component), re.DOTALL)
+    return (_REGEX, "", "", compiled)
+
+
+def _literal_ends(component: str) -> tuple[str, str]:
+    """The literal text a wildcard component starts and ends with ("" where it has none)."""
+    wildcard = _WILDCARD.search(component)
+    prefix = component[: wildcard.start()] if wildcard else component
+    suffix = component[max(component.rfind("*"), component.rfind("?"), component.rfind("]")) + 1 :]
+    return prefix, suffix
+
+
 class _Tail:
-    """The rest of a pattern from its first component with a wildcard, compiled on first use."""
+    """The rest of a pattern from its first component with a wildcard, matched component-wise.
 
-    __slots__ = ("_compiled", "_source", "systems")
+    Each component of a pattern matches exactly one component of the path, except '**', which
+    matches any number of them: the same meaning as pattern_regex, without a regex per pattern.
+    """
 
-    def __init__(self, source: str) -> None:
-        self._source = source
-        self._compiled: re.Pattern[str] | None = None
+    __slots__ = ("dir_only", "ops", "systems")
+
+    def __init__(self, ops: tuple[_Op, ...], dir_only: bool) -> None:
+        self.ops = ops
+        self.dir_only = dir_only
         self.systems: set[str] = set()
 
-    def matches(self, path: str, position: int) -> bool:
-        if self._compiled is None:
-            self._compiled = re.compile(self._source, re.DOTALL)
-        return self._compiled.match(path, position) is not None
+    def matches(self, parts: list[str], start: int) -> bool:
+        return _match(self.ops, 0, parts, start, self.dir_only)
+
+
+def _match(ops: tuple[_Op, ...], index: int, parts: list[str], at: int, dir_only: bool) -> bool:
+    """Whether ops[index:] match parts from parts[at] on, as a prefix that ends at a boundary."""
+    count = len(parts)
+    last = len(ops) - 1
+    while index <= last:
+        kind, prefix, suffix, compiled = ops[index]
+        if kind == _ANY_DEPTH:
+            if index == last:
+                # A final '**' is '.*' after a '/': at least one more component, or two
+                # when a '/' must follow it.
+                return count - at >= (2 if dir_only else 1)
+            return any(_match(ops, index + 1, parts, skip, dir_only) for skip in range(at, count))
+        if at >= count:
+            return False
+        part = parts[at]
+        if kind == _LITERAL:
+            if part != prefix:
+                return False
+        elif kind == _GLOB:
+            if (
+                len(part) < len(prefix) + len(suffix)
+                or not part.startswith(prefix)
+                or not part.endswith(suffix)
+            ):
+                return False
+        elif compiled is not None and compiled.fullmatch(part) is None:
+            return False
+        index += 1
+        at += 1
+    # A pattern that matches a directory matches everything below it.
+    return at < count if dir_only else True
+
+
+class _Index:
+    """Tails by a literal text a path component must hold for them to match, and the rest."""
+
+    __slots__ = ("exact", "prefix_lengths", "prefixes", "residue", "suffix_lengths", "suffixes")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, list[_Tail]] = {}
+        self.prefixes: dict[str, list[_Tail]] = {}
+        self.suffixes: dict[str, list[_Tail]] = {}
+        self.prefix_lengths: tuple[int, ...] = ()
+        self.suffix_lengths: tuple[int, ...] = ()
+        self.residue: list[_Tail] = []
+
+    def add(self, tail: _Tail, exact: str, prefix: str, suffix: str) -> None:
+        if exact:
+            self.exact.setdefault(exact, []).append(tail)
+        elif prefix:
+            self.prefixes.setdefault(prefix, []).append(tail)
+            if len(prefix) not in self.prefix_lengths:
+                self.prefix_lengths = tuple(sorted((*self.prefix_lengths, len(prefix))))
+        elif suffix:
+            self.suffixes.setdefault(suffix, []).append(tail)
+            if len(suffix) not in self.suffix_lengths:
+                self.suffix_lengths = tuple(sorted((*self.suffix_lengths, len(suffix))))
+        else:
+            self.residue.append(tail)
+
+    def candidates(self, part: str, into: dict[int, _Tail]) -> None:
+        """Add the tails whose literal fits part (by identity, so each is tried once)."""
+        for tail in self.exact.get(part, ()):
+            into[id(tail)] = tail
+        size = len(part)
+        for length in self.prefix_lengths:
+            if length > size:
+                break
+            for tail in self.prefixes.get(part[:length], ()):
+                into[id(tail)] = tail
+        for length in self.suffix_lengths:
+            if length > size:
+                break
+            for tail in self.suffixes.get(part[-length:], ()):
+                into[id(tail)] = tail
+
+
+_Built = dict[tuple[int, tuple[_Op, ...], bool], _Tail]  # tails being added, by node and form
 
 
 class _Node:
-    """A trie node: the patterns whose literal leading components lead here."""
+    """A trie node: the patterns whose literal leading components lead here.
 
-    __slots__ = (
-        "by_prefix",
-        "by_suffix",
-        "children",
-        "ends",
-        "ends_dir_only",
-        "prefix_lengths",
-        "residue",
-        "suffix_lengths",
-        "tails",
-    )
+    Empty parts are None, not empty containers: a large map's trie has tens of thousands of
+    nodes, most of them leaves, and is kept (pickled) with the map.
+    """
+
+    __slots__ = ("below", "children", "ends", "ends_dir_only", "next")
 
     def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.ends: set[str] = set()  # patterns that end here: this path or directory
-        self.ends_dir_only: set[str] = set()  # ... that end here with '/': directory only
-        self.tails: dict[str, _Tail] = {}  # by regex source, so equal tails compile once
-        # Tails indexed by the literal start or end of their first component, which must
-        # then start or end the path's next component; the residue has neither.
-        self.by_prefix: dict[str, list[_Tail]] = {}
-        self.by_suffix: dict[str, list[_Tail]] = {}
-        self.residue: list[_Tail] = []
-        self.prefix_lengths: tuple[int, ...] = ()
-        self.suffix_lengths: tuple[int, ...] = ()
+        self.children: dict[str, _Node] | None = None
+        self.ends: set[str] | None = None  # patterns that end here: this path or directory
+        self.ends_dir_only: set[str] | None = None  # ... that end here with '/': directory only
+        # Tails by the literal start or end of their first component, which the path's next
+        # component must then have; tails whose first component can be any component ('*',
+        # '**') by a literal of a later one, which some component further on must have.
+        self.next: _Index | None = None
+        self.below: _Index | None = None
 
-    def add_tail(self, system: str, components: list[str], dir_only: bool) -> None:
-        source = _regex(components, dir_only)
-        tail = self.tails.get(source)
+    def child(self, component: str) -> _Node:
+        if self.children is None:
+            self.children = {}
+        child = self.children.get(component)
+        if child is None:
+            child = self.children[component] = _Node()
+        return child
+
+    def end(self, system: str, dir_only: bool) -> None:
+        if dir_only:
+            if self.ends_dir_only is None:
+                self.ends_dir_only = set()
+            self.ends_dir_only.add(system)
+        else:
+            if self.ends is None:
+                self.ends = set()
+            self.ends.add(system)
+
+    def add_tail(
+        self,
+        system: str,
+        components: list[str],
+        dir_only: bool,
+        built: _Built,
+        regexes: dict[str, re.Pattern[str]],
+    ) -> None:
+        ops = tuple(_op(component, regexes) for component in components)
+        tail = built.get((id(self), ops, dir_only))
         if tail is None:
-            tail = self.tails[source] = _Tail(source)
-            head = components[0]
-            wildcard = _WILDCARD.search(head)
-            prefix = head[: wildcard.start()] if wildcard else head
-            suffix = head[max(head.rfind("*"), head.rfind("?"), head.rfind("]")) + 1 :]
-            if prefix:
-                self.by_prefix.setdefault(prefix, []).append(tail)
-                self.prefix_lengths = tuple(sorted({*self.prefix_lengths, len(prefix)}))
-            elif suffix:
-                self.by_suffix.setdefault(suffix, []).append(tail)
-                self.suffix_lengths = tuple(sorted({*self.suffix_lengths, len(suffix)}))
+            tail = built[(id(self), ops, dir_only)] = _Tail(ops, dir_only)
+            prefix, suffix = _literal_ends(components[0])
+            if prefix or suffix:
+                if self.next is None:
+                    self.next = _Index()
+                self.next.add(tail, "", prefix, suffix)
             else:
-                self.residue.append(tail)
+                if self.below is None:
+                    self.below = _Index()
+                self.below.add(tail, *_later_literal(components))
         tail.systems.add(system)
+
+
+def _later_literal(components: list[str]) -> tuple[str, str, str]:
+    """(exact, prefix, suffix): a literal some later component of the path must be or have."""
+    best = ("", "", "")
+    for component in components[1:]:
+        if component == "**":
+            continue
+        if not _WILDCARD.search(component):
+            return (component, "", "")
+        if best == ("", "", ""):
+            prefix, suffix = _literal_ends(component)
+            if prefix:
+                best = ("", prefix, "")
+            elif suffix:
+                best = ("", "", suffix)
+    return best
 
 
 class Matcher:
@@ -242,62 +383,53 @@ class Matcher:
     Anchored patterns sit in a trie keyed by their literal leading components and are tried
     only from the root; unanchored ones (and those starting with '**/') sit in a second trie
     tried from every component of the path. Past the literal components, a pattern's tail is
-    tried only when its literal start or end fits the path's next component.
+    tried only when a literal it holds fits the path: its first component's start or end the
+    next component, or else a later literal component one of the components further on.
     """
 
     def __init__(self, owners: Iterable[tuple[str, Sequence[str]]]) -> None:
         self._anchored = _Node()
         self._floating = _Node()
+        built: _Built = {}  # equal tails under one node are one
+        regexes: dict[str, re.Pattern[str]] = {}  # by component, each compiled once
         for system, patterns in owners:
             for pattern in patterns:
-                self._add(system, pattern)
+                self._add(system, pattern, built, regexes)
 
-    def _add(self, system: str, pattern: str) -> None:
+    def _add(
+        self, system: str, pattern: str, built: _Built, regexes: dict[str, re.Pattern[str]]
+    ) -> None:
         try:
             anchored, components, dir_only = _split(pattern)
         except _Problem as problem:
             raise ValueError(f"pattern {pattern!r} of {system!r}: {problem}") from None
-        root = self._anchored if anchored else self._floating
+        node = self._anchored if anchored else self._floating
         # A leading '**/' matches any depth: the same as trying the rest from every component.
         if len(components) > 1 and components[0] == "**":
             components = components[1:]
-            root = self._floating
-        node = root
+            node = self._floating
         for index, component in enumerate(components):
             if _WILDCARD.search(component):
-                node.add_tail(system, components[index:], dir_only)
+                node.add_tail(system, components[index:], dir_only, built, regexes)
                 return
-            child = node.children.get(component)
-            if child is None:
-                child = node.children[component] = _Node()
-            node = child
-        (node.ends_dir_only if dir_only else node.ends).add(system)
+            node = node.child(component)
+        node.end(system, dir_only)
 
     def systems_for(self, path: str) -> frozenset[str]:
         """Every system any of whose patterns matches path (relative to the repository root)."""
         if not path or path.startswith("/") or path.endswith("/") or "//" in path:
             raise ValueError(f"not a repository path: {path!r}")
-        components = path.split("/")
-        starts = [0]
-        for component in components[:-1]:
-            starts.append(starts[-1] + len(component) + 1)
+        parts = path.split("/")
         found: set[str] = set()
-        _walk(self._anchored, path, components, starts, 0, found)
-        for first in range(len(components)):
-            _walk(self._floating, path, components, starts, first, found)
+        _walk(self._anchored, parts, 0, found)
+        for first in range(len(parts)):
+            _walk(self._floating, parts, first, found)
         return frozenset(found)
 
 
-def _walk(
-    node: _Node,
-    path: str,
-    components: list[str],
-    starts: list[int],
-    depth: int,
-    found: set[str],
-) -> None:
-    """Add to found the systems of patterns under node that match path from components[depth]."""
-    count = len(components)
+def _walk(node: _Node, parts: list[str], depth: int, found: set[str]) -> None:
+    """Add to found the systems of patterns under node that match parts from parts[depth]."""
+    count = len(parts)
     while True:
         if node.ends:
             found |= node.ends
@@ -305,26 +437,23 @@ def _walk(
             found |= node.ends_dir_only
         if depth == count:
             return
-        if node.tails:
-            component = components[depth]
-            size = len(component)
-            position = starts[depth]
-            for length in node.prefix_lengths:
-                if length > size:
-                    break
-                for tail in node.by_prefix.get(component[:length], ()):
-                    if tail.matches(path, position):
-                        found |= tail.systems
-            for length in node.suffix_lengths:
-                if length > size:
-                    break
-                for tail in node.by_suffix.get(component[-length:], ()):
-                    if tail.matches(path, position):
-                        found |= tail.systems
-            for tail in node.residue:
-                if tail.matches(path, position):
+        if node.next is not None or node.below is not None:
+            candidates: dict[int, _Tail] = {}
+            if node.next is not None:
+                node.next.candidates(parts[depth], candidates)
+                for tail in node.next.residue:
+                    candidates[id(tail)] = tail
+            if node.below is not None:
+                for part in parts[depth:]:
+                    node.below.candidates(part, candidates)
+                for tail in node.below.residue:
+                    candidates[id(tail)] = tail
+            for tail in candidates.values():
+                if not tail.systems <= found and tail.matches(parts, depth):
                     found |= tail.systems
-        child = node.children.get(components[depth])
+        if node.children is None:
+            return
+        child = node.children.get(parts[depth])
         if child is None:
             return
         node = child
