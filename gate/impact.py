@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Mapping
+import gc
+from collections import deque
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from gate.depmap import Edge, OnFilter
@@ -13,21 +14,47 @@ from gate.depmap import Edge, OnFilter
 MAX_CHAINS = 20
 
 Crosses = Callable[[OnFilter, "str | None"], bool]
+Chain = tuple[str, ...]
+
+
+class Graph:
+    """The edges out of each system (to its dependents), indexed once for many walks."""
+
+    __slots__ = ("out", "out_any", "targets_any")
+
+    def __init__(self, edges: Iterable[Edge]) -> None:
+        out: dict[str, list[Edge]] = {}
+        for edge in edges:
+            bucket = out.get(edge.dependency)
+            if bucket is None:
+                out[edge.dependency] = [edge]
+            else:
+                bucket.append(edge)
+        self.out = {source: tuple(found) for source, found in out.items()}
+        # A system reached only through impact passes it on across `on: any` edges alone.
+        self.out_any = {
+            source: tuple(edge for edge in found if edge.on == "any")
+            for source, found in self.out.items()
+        }
+        self.targets_any = {
+            source: tuple(edge.dependent for edge in found)
+            for source, found in self.out_any.items()
+        }
 
 
 @dataclass(frozen=True, kw_only=True)
 class Impact:
     touched: frozenset[str]
-    impacted: Mapping[str, tuple[tuple[str, ...], ...]]  # system -> chains from a touched system
-    truncated: frozenset[str]  # systems whose chains were cut at MAX_CHAINS
+    impacted: Mapping[str, tuple[Chain, ...]]  # system -> chains from a touched system
+    truncated: Container[str]  # systems whose chains were cut at MAX_CHAINS
     crossed: tuple[Edge, ...]  # the edges impact crossed
 
     def affected(self) -> frozenset[str]:
-        return self.touched | self.impacted.keys()
+        return self.touched.union(self.impacted)
 
 
 def impacted(
-    edges: Iterable[Edge],
+    edges: Iterable[Edge] | Graph,
     touched: Mapping[str, str | None],
     *,
     crosses: Crosses,
@@ -40,70 +67,208 @@ def impacted(
     reached only through impact passes it on across `on: any` edges alone. `silent` systems are
     touched but carry no impact (an edit of their definition in the map); `forced` edges are
     crossed whatever their `on:` (a violated requirement).
+
+    The walk is one breadth-first traversal; each system's chains are found when first asked for.
     """
-    dependents: dict[str, list[Edge]] = defaultdict(list)
-    for edge in edges:
-        dependents[edge.dependency].append(edge)
-
-    def crossing(source: str) -> Iterable[Edge]:
-        for edge in dependents.get(source, ()):
-            if edge in forced:
-                yield edge
-            elif source in touched:
-                if source not in silent and crosses(edge.on, touched[source]):
-                    yield edge
-            elif edge.on == "any":
-                yield edge
-
-    reached: set[str] = set()
+    graph = edges if isinstance(edges, Graph) else Graph(edges)
     crossed: list[Edge] = []
     queue = deque(touched)
     seen = set(touched)
     while queue:
         source = queue.popleft()
-        for edge in crossing(source):
-            crossed.append(edge)
-            target = edge.dependent
-            if target not in touched:
-                reached.add(target)
+        if source in touched:
+            out = graph.out.get(source, ())
+            if source in silent:
+                passing = tuple(edge for edge in out if edge in forced)
+            else:
+                bump = touched[source]
+                passing = tuple(
+                    edge for edge in out if (forced and edge in forced) or crosses(edge.on, bump)
+                )
+            targets: Iterable[str] = [edge.dependent for edge in passing]
+        elif forced:
+            passing = tuple(
+                edge for edge in graph.out.get(source, ()) if edge.on == "any" or edge in forced
+            )
+            targets = [edge.dependent for edge in passing]
+        else:
+            passing = graph.out_any.get(source, ())
+            targets = graph.targets_any.get(source, ())
+        crossed.extend(passing)
+        for target in targets:
             if target not in seen:
                 seen.add(target)
                 queue.append(target)
-
-    into: dict[str, list[str]] = defaultdict(list)
-    for edge in crossed:
-        into[edge.dependent].append(edge.dependency)
-    chains: dict[str, tuple[tuple[str, ...], ...]] = {}
-    truncated: set[str] = set()
-    for target in sorted(reached):
-        found, cut = _chains_to(target, into, frozenset(touched))
-        chains[target] = found
-        if cut:
-            truncated.add(target)
+    chains = _Chains(crossed, frozenset(touched), sorted(seen.difference(touched)))
     return Impact(
         touched=frozenset(touched),
         impacted=chains,
-        truncated=frozenset(truncated),
+        truncated=_Truncated(chains),
         crossed=tuple(crossed),
     )
 
 
-def _chains_to(
-    target: str, into: Mapping[str, list[str]], touched: frozenset[str]
-) -> tuple[tuple[tuple[str, ...], ...], bool]:
-    """Every simple path from a touched system to `target` through impacted systems only."""
-    found: list[tuple[str, ...]] = []
-    # Depth-first from the target backwards; the path is kept reversed.
-    stack: list[tuple[str, tuple[str, ...]]] = [(target, (target,))]
+class _Chains(Mapping[str, tuple[Chain, ...]]):
+    """Each impacted system's chains, found when first asked for: a walk may need none."""
+
+    def __init__(self, crossed: list[Edge], touched: frozenset[str], reached: list[str]) -> None:
+        self._crossed = crossed
+        self._touched = touched
+        self._reached = dict.fromkeys(reached)  # in sorted order, as they are iterated
+        self._first: dict[str, tuple[list[Chain], bool]] | None = None
+        self._found: dict[str, tuple[tuple[Chain, ...], bool]] = {}
+
+    def __getitem__(self, target: str) -> tuple[Chain, ...]:
+        return self.cut(target)[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._reached)
+
+    def __len__(self) -> int:
+        return len(self._reached)
+
+    def __contains__(self, target: object) -> bool:
+        return target in self._reached
+
+    def cut(self, target: str) -> tuple[tuple[Chain, ...], bool]:
+        """The chains to target, and whether they were cut at MAX_CHAINS."""
+        if target not in self._reached:
+            raise KeyError(target)
+        found = self._found.get(target)
+        if found is None:
+            if self._first is None:
+                self._first = _first_chains(self._crossed, self._touched, self._reached)
+            chains, cut = self._first[target]
+            found = self._found[target] = (tuple(sorted(chains, key=_chain_order)), cut)
+        return found
+
+
+class _Truncated(Container[str]):
+    """The impacted systems whose chains were cut at MAX_CHAINS."""
+
+    def __init__(self, chains: _Chains) -> None:
+        self._chains = chains
+
+    def __contains__(self, target: object) -> bool:
+        return isinstance(target, str) and target in self._chains and self._chains.cut(target)[1]
+
+
+def _first_chains(
+    crossed: list[Edge], touched: frozenset[str], reached: Iterable[str]
+) -> dict[str, tuple[list[Chain], bool]]:
+    """Each reached system's first MAX_CHAINS chains, in the order a search finds them; and
+    whether there were that many.
+
+    The chains are every simple path from a touched system through impacted systems only. The
+    search goes backwards from the target; at each system it takes the touched sources (in
+    descending order), then searches each impacted source in turn (ascending). Searched alone,
+    a source in another strongly connected component finds the same chains as inside a longer
+    search (none of that search's path can lie upstream of it), so each system's first chains
+    are found once, components upstream first, and reused: the cost is linear in the graph
+    and the chains kept, where the search alone is exponential in the graph's depth.
+    """
+    into: dict[str, set[str]] = {}
+    for edge in crossed:
+        into.setdefault(edge.dependent, set()).add(edge.dependency)
+    sources = {node: tuple(sorted(found, reverse=True)) for node, found in into.items()}
+    component = _components(reached, sources, touched)
+    first: dict[str, tuple[list[Chain], bool]] = {}
+    # Chains are tuples, which hold no cycles; the collector would only walk them, many times.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for target in sorted(component, key=component.__getitem__):
+            first[target] = _search(target, sources, touched, component, first)
+    finally:
+        if enabled:
+            gc.enable()
+    return first
+
+
+def _search(
+    target: str,
+    sources: Mapping[str, tuple[str, ...]],
+    touched: frozenset[str],
+    component: Mapping[str, int],
+    first: Mapping[str, tuple[list[Chain], bool]],
+) -> tuple[list[Chain], bool]:
+    """The depth-first search from target; a source in another component is its found chains."""
+    found: list[Chain] = []
+    home = component[target]
+    # (system, path from the target to it, its chains when searched alone)
+    stack: list[tuple[str, Chain, list[Chain] | None]] = [(target, (target,), None)]
     while stack:
-        node, path = stack.pop()
-        for source in sorted(set(into.get(node, ())), reverse=True):
+        node, path, alone = stack.pop()
+        if alone is not None:
+            rest = path[-2::-1]
+            for chain in alone:
+                found.append(chain + rest)
+                if len(found) >= MAX_CHAINS:
+                    return found, True
+            continue
+        for source in sources.get(node, ()):
             if source in path:
                 continue
             if source in touched:
                 found.append((source, *reversed(path)))
                 if len(found) >= MAX_CHAINS:
-                    return tuple(sorted(found, key=lambda c: (len(c), c))), True
+                    return found, True
+            elif component[source] == home:
+                stack.append((source, (*path, source), None))
             else:
-                stack.append((source, (*path, source)))
-    return tuple(sorted(found, key=lambda c: (len(c), c))), False
+                stack.append((source, (*path, source), first[source][0]))
+    return found, False
+
+
+def _components(
+    nodes: Iterable[str], sources: Mapping[str, tuple[str, ...]], touched: frozenset[str]
+) -> dict[str, int]:
+    """The strongly connected components of impacted systems linked by their sources.
+
+    Tarjan's algorithm, without recursion; components are numbered so that the components of
+    a component's sources come before it.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    component: dict[str, int] = {}
+    count = 0
+    for root in nodes:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(sources.get(root, ())))]
+        while work:
+            node, pending = work[-1]
+            for source in pending:
+                if source in touched:
+                    continue
+                if source not in index:
+                    index[source] = low[source] = len(index)
+                    stack.append(source)
+                    on_stack.add(source)
+                    work.append((source, iter(sources.get(source, ()))))
+                    break
+                if source in on_stack:
+                    low[node] = min(low[node], index[source])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component[member] = count
+                        if member == node:
+                            break
+                    count += 1
+    return component
+
+
+def _chain_order(chain: Chain) -> tuple[int, Chain]:
+    return (len(chain), chain)
