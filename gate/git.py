@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from typing import IO
 
 from gate.errors import GateError
 from gate.report import Changed
@@ -54,12 +56,77 @@ def _run(
             f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
         ) from None
     if result.returncode not in tuple(ok):
-        stderr = result.stderr.decode("utf-8", "replace").strip()
-        raise GateError(
-            f"git failed (exit {result.returncode}): {' '.join(command)}\n{stderr}\n"
-            f"Check that {repo} is a git repository that holds the commits involved."
-        )
+        raise _failed(command, repo, result.returncode, result.stderr)
     return result
+
+
+def _failed(command: list[str], repo: str, returncode: int, stderr: bytes) -> GateError:
+    return GateError(
+        f"git failed (exit {returncode}): {' '.join(command)}\n"
+        f"{stderr.decode('utf-8', 'replace').strip()}\n"
+        f"Check that {repo} is a git repository that holds the commits involved."
+    )
+
+
+class _Background:
+    """A git command left to run while the gate does other work; finish() is _run's second half.
+
+    Its output goes to temporary files, not pipes: git must not stall on a full pipe meanwhile.
+    """
+
+    def __init__(self, repo: str, args: Sequence[str]) -> None:
+        self._repo = repo
+        self._command = ["git", "-C", repo, *args]
+        self._stdout = _temporary_file()
+        try:
+            self._stderr = _temporary_file()
+        except GateError:
+            self._stdout.close()
+            raise
+        try:
+            self._process = subprocess.Popen(
+                self._command,
+                stdin=subprocess.DEVNULL,
+                stdout=self._stdout,
+                stderr=self._stderr,
+                env=_environment(),
+            )
+        except OSError as error:
+            self._close()
+            raise GateError(
+                f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
+            ) from None
+
+    def finish(self) -> bytes:
+        returncode = self._process.wait()
+        self._stdout.seek(0)
+        self._stderr.seek(0)
+        output, stderr = self._stdout.read(), self._stderr.read()
+        self._close()
+        if returncode != 0:
+            raise _failed(self._command, self._repo, returncode, stderr)
+        return output
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        self._stdout.close()
+        self._stderr.close()
+
+
+def _temporary_file() -> IO[bytes]:
+    try:
+        # Closed by _Background.finish() or stop(), whichever ends the command.
+        return tempfile.TemporaryFile()
+    except OSError as error:
+        raise GateError(
+            f"cannot create a temporary file for git's output ({error.strerror}); "
+            "check that TMPDIR names a writable directory"
+        ) from None
 
 
 def _commit(output: bytes, command: str) -> str:
@@ -194,8 +261,29 @@ def _has_origin(repo: str) -> bool:
 
 def changed(repo: str, merge_base: str, head: str) -> tuple[Changed, ...]:
     """Every path that differs between merge_base and head, as git reports it."""
-    args = ("diff", *_DIFF_OPTIONS, _revision(merge_base), _revision(head), "--")
-    fields = _run(repo, args).stdout.split(b"\0")
+    return _changes(_run(repo, _diff(merge_base, head)).stdout)
+
+
+class Listing:
+    """changed(), started now and read later: git lists the change while the gate reads the map."""
+
+    def __init__(self, repo: str, merge_base: str, head: str) -> None:
+        self._git = _Background(repo, _diff(merge_base, head))
+
+    def changed(self) -> tuple[Changed, ...]:
+        return _changes(self._git.finish())
+
+    def stop(self) -> None:
+        """Give up on the listing (what it was for failed): end git, drop its output."""
+        self._git.stop()
+
+
+def _diff(merge_base: str, head: str) -> tuple[str, ...]:
+    return ("diff", *_DIFF_OPTIONS, _revision(merge_base), _revision(head), "--")
+
+
+def _changes(output: bytes) -> tuple[Changed, ...]:
+    fields = output.split(b"\0")
     unterminated = fields.pop()
     if unterminated:
         raise GateError(
@@ -237,45 +325,121 @@ def _decode_path(raw: bytes) -> str:
 
 def read_blobs(repo: str, commit: str, paths: Iterable[str]) -> dict[str, bytes | None]:
     """The content of each path at commit; None where the path does not exist there."""
+    found: dict[str, bytes | None] = {}
+    for path, content in read_each_blob(repo, commit, paths).items():
+        if isinstance(content, GateError):
+            raise content
+        found[path] = content
+    return found
+
+
+def read_each_blob(
+    repo: str, commit: str, paths: Iterable[str]
+) -> dict[str, bytes | GateError | None]:
+    """Like read_blobs, in two git processes however many paths, and with each path's own error.
+
+    A path that is no file at commit gets the GateError that reading it alone would raise, so
+    that reading many files at once fails only for a path that is then asked for.
+    """
+    return read_each_blob_at(repo, [commit], paths)[commit]
+
+
+def read_each_blob_at(
+    repo: str, commits: Sequence[str], paths: Iterable[str]
+) -> dict[str, dict[str, bytes | GateError | None]]:
+    """read_each_blob at each of several commits, at once.
+
+    The commits' trees are listed side by side, and a blob that several commits share is read
+    once.
+    """
     wanted = list(dict.fromkeys(paths))
-    for path in wanted:
-        if not path or path.startswith("/") or {"", ".", ".."} & set(path.split("/")):
-            raise GateError(f"{path!r} is not a file path from the repository root")
-    entries = _tree_entries(repo, commit, wanted)
-    for path, (mode, _) in entries.items():
-        if mode == "040000":
-            raise GateError(f"{path} is a directory at {commit}, not a file; name a file")
-        if mode == "160000":
-            raise GateError(f"{path} is a submodule at {commit}, not a file; name a file")
-        if mode == "120000":
-            raise GateError(
-                f"{path} is a symbolic link at {commit}; the gate reads files as committed and "
-                "does not follow links: name the file it points to"
-            )
-    contents = _cat_blobs(repo, [sha for _, sha in entries.values()])
-    return {path: contents[entries[path][1]] if path in entries else None for path in wanted}
+    invalid: dict[str, bytes | GateError | None] = {
+        path: GateError(f"{path!r} is not a file path from the repository root")
+        for path in wanted
+        if not path or path.startswith("/") or {"", ".", ".."} & set(path.split("/"))
+    }
+    listed = [path for path in wanted if path not in invalid]
+    entries = _tree_entries(repo, list(dict.fromkeys(commits)), listed)
+    found: dict[str, dict[str, bytes | GateError | None]] = {}
+    shas: list[str] = []
+    for commit in commits:
+        found[commit] = dict(invalid)
+        for path, (mode, sha) in entries[commit].items():
+            problem = _not_a_file(path, commit, mode)
+            if problem is None:
+                shas.append(sha)
+            else:
+                found[commit][path] = problem
+    contents = _cat_blobs(repo, list(dict.fromkeys(shas)))
+    for commit in commits:
+        at = entries[commit]
+        for path in listed:
+            if path not in found[commit]:
+                found[commit][path] = contents[at[path][1]] if path in at else None
+        found[commit] = {path: found[commit][path] for path in wanted}
+    return found
 
 
-def _tree_entries(repo: str, commit: str, paths: list[str]) -> dict[str, tuple[str, str]]:
-    """(mode, object id) of each of paths that exists at commit.
+def _not_a_file(path: str, commit: str, mode: str) -> GateError | None:
+    if mode == "040000":
+        return GateError(f"{path} is a directory at {commit}, not a file; name a file")
+    if mode == "160000":
+        return GateError(f"{path} is a submodule at {commit}, not a file; name a file")
+    if mode == "120000":
+        return GateError(
+            f"{path} is a symbolic link at {commit}; the gate reads files as committed and "
+            "does not follow links: name the file it points to"
+        )
+    return None
+
+
+def _tree_entries(
+    repo: str, commits: list[str], paths: list[str]
+) -> dict[str, dict[str, tuple[str, str]]]:
+    """(mode, object id) of each of paths that exists, at each commit.
 
     ls-tree reads paths literally (never as patterns), and object ids, unlike paths, fit
-    the line-based cat-file input whatever characters the names hold.
+    the line-based cat-file input whatever characters the names hold. The listings (one per
+    commit and chunk of paths) run side by side.
     """
-    entries: dict[str, tuple[str, str]] = {}
+    # ls-tree shows what is inside a directory named with a path below it, not the directory:
+    # a path that is a directory of another one asked for is listed on its own.
+    parents = {path[:slash] for path in paths for slash in _slashes(path)}
+    chunks = [[path] for path in paths if path in parents]
+    together = [path for path in paths if path not in parents]
+    chunks += [
+        together[at : at + _PATHS_PER_CALL] for at in range(0, len(together), _PATHS_PER_CALL)
+    ]
+    args = ("--literal-pathspecs", "ls-tree", "-z", "--full-tree")
+    listings: list[tuple[str, _Background]] = []
+    try:
+        for commit in commits:
+            for chunk in chunks:
+                listing = _Background(repo, (*args, _revision(commit), "--", *chunk))
+                listings.append((commit, listing))
+        outputs = [(commit, listing.finish()) for commit, listing in listings]
+    finally:
+        for _, listing in listings:
+            listing.stop()
+    entries: dict[str, dict[str, tuple[str, str]]] = {commit: {} for commit in commits}
     wanted = set(paths)
-    for start in range(0, len(paths), _PATHS_PER_CALL):
-        chunk = paths[start : start + _PATHS_PER_CALL]
-        args = ("--literal-pathspecs", "ls-tree", "-z", "--full-tree", _revision(commit), "--")
-        for record in _run(repo, (*args, *chunk)).stdout.split(b"\0")[:-1]:
+    for commit, output in outputs:
+        for record in output.split(b"\0")[:-1]:
             meta, _, raw_path = record.partition(b"\t")
             fields = meta.decode("ascii", "replace").split(" ")
             if len(fields) != 3 or not _SHA.fullmatch(fields[2]):
                 raise GateError(f"unexpected record in git ls-tree output: {record!r}")
             path = _decode_path(raw_path)
             if path in wanted:
-                entries[path] = (fields[0], fields[2])
+                entries[commit][path] = (fields[0], fields[2])
     return entries
+
+
+def _slashes(path: str) -> Iterator[int]:
+    slash = path.find("/")
+    while slash != -1:
+        yield slash
+        slash = path.find("/", slash + 1)
 
 
 def _cat_blobs(repo: str, shas: list[str]) -> dict[str, bytes]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from gate import git
 from gate.depmap import Edge, System
+from gate.errors import GateError
 from gate.report import VersionChange, Violation
 from gate.versions import (
     Version,
@@ -26,6 +27,7 @@ class Versions:
         self._commits = {"base": merge_base, "head": head}
         self._systems = systems
         self._read: dict[tuple[str, str], Version | None] = {}
+        self._files: dict[str, dict[str, bytes | GateError | None]] = {}  # which -> file -> data
 
     def before(self, sid: str) -> Version | None:
         """At the merge base; None when the system declares none or it cannot be read there."""
@@ -59,7 +61,7 @@ class Versions:
                 self._read[key] = None
                 return None
             commit = self._commits[which]
-            data = git.read_blobs(self._repo, commit, [spec.file])[spec.file]
+            data = self._file(which, spec.file)
             try:
                 self._read[key] = read_version(
                     spec, data, system=sid, commit_label=f"{which} {commit[:12]}"
@@ -70,6 +72,23 @@ class Versions:
                     raise
                 self._read[key] = None
         return self._read[key]
+
+    def _file(self, which: str, file: str) -> bytes | None:
+        """A version file at the merge base or head.
+
+        The first one asked for brings every declared version file at both commits in one read:
+        a check needs many of them, and a git process per file costs far more than a file.
+        """
+        if not self._files:
+            # Both commits: a version asked for at one is compared with the other.
+            files = [s.version.file for s in self._systems.values() if s.version is not None]
+            commits = list(self._commits.values())
+            read = git.read_each_blob_at(self._repo, commits, files)
+            self._files = {which: read[commit] for which, commit in self._commits.items()}
+        data = self._files[which][file]
+        if isinstance(data, GateError):
+            raise data
+        return data
 
 
 def violations_of(

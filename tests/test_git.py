@@ -395,3 +395,50 @@ def test_remote_url_never_carries_credentials(tmp_path, url, expected):
     assert git.remote_url(str(repo.path)) is None
     repo.git("remote", "add", "origin", url)
     assert git.remote_url(str(repo.path)) == expected
+
+
+def test_read_each_blob_at_keeps_each_paths_error_to_itself(repo: GitRepo) -> None:
+    before = repo.commit("setup", ("backup/backup.yml", "9.2\n"), ("shared.txt", "same\n"))
+    repo.symlink("link", "README.md")
+    head = repo.commit("more", ("backup/backup.yml", "9.6\n"))
+    read = git.read_each_blob_at(
+        str(repo.path), [before, head], ["backup/backup.yml", "shared.txt", "link", "backup", "/x"]
+    )
+    assert read[before]["backup/backup.yml"] == b"9.2\n"
+    assert read[head]["backup/backup.yml"] == b"9.6\n"
+    assert read[before]["shared.txt"] == read[head]["shared.txt"] == b"same\n"
+    assert read[before]["link"] is None  # not there yet
+    assert isinstance(read[head]["link"], GateError)
+    assert "symbolic link" in str(read[head]["link"])
+    assert "is a directory" in str(read[head]["backup"])
+    assert "not a file path" in str(read[before]["/x"])
+    assert list(read[head]) == ["backup/backup.yml", "shared.txt", "link", "backup", "/x"]
+    assert git.read_each_blob(str(repo.path), head, ["shared.txt"]) == {"shared.txt": b"same\n"}
+
+
+def test_read_each_blob_at_of_many_paths(repo: GitRepo) -> None:
+    files = [(f"dir/file{number}.txt", f"{number}\n") for number in range(2100)]
+    before = repo.head()
+    head = repo.commit("many", *files)
+    read = git.read_each_blob_at(str(repo.path), [before, head], [name for name, _ in files])
+    assert read[head] == {name: body.encode() for name, body in files}
+    assert set(read[before].values()) == {None}
+
+
+def test_a_listing_reads_the_change_in_the_background(
+    forked: tuple[GitRepo, str],
+) -> None:
+    repo, fork = forked
+    path = str(repo.path)
+    head = git.resolve(path, "feature")
+    listing = git.Listing(path, fork, head)
+    assert listing.changed() == git.changed(path, fork, head)
+    stopped = git.Listing(path, fork, head)
+    stopped.stop()
+    stopped.stop()  # twice is harmless
+
+
+def test_a_listing_that_fails_says_so_when_read(repo: GitRepo) -> None:
+    listing = git.Listing(str(repo.path), repo.head(), "0" * 40)
+    with pytest.raises(GateError, match="git failed"):
+        listing.changed()
