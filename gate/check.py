@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from gate import git
 from gate.depmap import Edge, Map, System
 from gate.errors import GateError, MapError
-from gate.impact import Impact, impacted
+from gate.impact import Graph, Impact, impacted
 from gate.owners import TeamLookup
-from gate.paths import Matcher
 from gate.report import Changed, Ignored, Report, Signoff, SignoffState, SystemResult, Violation
 from gate.signoffs import Offer, Owned, StillHolds, count, state
 from gate.versioned import Versions, violations_of
@@ -54,8 +53,7 @@ def check(
 ) -> Report:
     """Evaluate one change; the stages, in order."""
     base, head, merge_base = resolve_range(change)
-    depmap = read_map(change, base)
-    changed = git.changed(change.repo, merge_base, head)
+    depmap, changed = map_and_change(change, base, merge_base, head)
     context = Context(
         repo=change.repo,
         base=base,
@@ -65,7 +63,7 @@ def check(
         changed=changed,
     )
     systems = with_map_system(depmap)
-    matches = systems_for(systems, changed_paths(changed))
+    matches = systems_for(depmap, changed_paths(changed))
     edited = edited_definitions(change, depmap, merge_base, head, matches)
     versions = Versions(change.repo, merge_base, head, systems)
     touched, silent = touched_by(matches, edited, versions)
@@ -79,7 +77,7 @@ def check(
         head=head,
         author=change.author,
         lookup=lookup,
-        still_holds=unchanged_impact(context, systems, impact),
+        still_holds=unchanged_impact(context, impact),
     )
     return decide(
         context,
@@ -106,9 +104,22 @@ def resolve_range(change: Change) -> tuple[str, str, str]:
     return base, head, git.merge_base(change.repo, base, head, deepen=change.deepen)
 
 
+def map_and_change(
+    change: Change, base: str, merge_base: str, head: str
+) -> tuple[Map, tuple[Changed, ...]]:
+    """The map, and the changed paths: git lists them while the map is read, side by side."""
+    listing = git.Listing(change.repo, merge_base, head)
+    try:
+        depmap = read_map(change, base)
+    except BaseException:
+        listing.stop()
+        raise
+    return depmap, listing.changed()
+
+
 def read_map(change: Change, base: str) -> Map:
     """The map the change is judged by: from the base commit, or a file outside the change."""
-    from gate.depmap import load_map
+    from gate.mapcache import load_cached
 
     if change.map_file is not None:
         try:
@@ -116,7 +127,7 @@ def read_map(change: Change, base: str) -> Map:
                 data = handle.read()
         except OSError as error:
             raise GateError(f"cannot read --map-file {change.map_file}: {error.strerror}") from None
-        return load_map(data, change.map_file, path=None)
+        return load_cached(data, change.map_file, path=None)
     blob = git.read_blobs(change.repo, base, [change.map_path])[change.map_path]
     if blob is None:
         raise GateError(
@@ -125,20 +136,14 @@ def read_map(change: Change, base: str) -> Map:
             " adds the map has nothing to be judged by. Merge the map on its own first (reviewed"
             " by hand), pass --map PATH if it lives elsewhere, or --map-file FILE."
         )
-    return load_map(blob, f"{change.map_path}@{base}", path=change.map_path)
+    return load_cached(blob, f"{change.map_path}@{base}", path=change.map_path)
 
 
 def with_map_system(depmap: Map) -> dict[str, System]:
     """The map's systems, plus the in-repository map file as a system owned by map-owners."""
     systems = dict(depmap.systems)
-    if depmap.path is not None:
-        systems[depmap.path] = System(
-            id=depmap.path,
-            owners=depmap.map_owners,
-            paths=("/" + depmap.path,),
-            kind="map",
-            description="the dependency map",
-        )
+    if depmap.own_system is not None:
+        systems[depmap.own_system.id] = depmap.own_system
     return systems
 
 
@@ -152,8 +157,9 @@ def changed_paths(changed: Iterable[Changed]) -> list[str]:
     return list(paths)
 
 
-def systems_for(systems: Mapping[str, System], paths: Iterable[str]) -> dict[str, frozenset[str]]:
-    matcher = Matcher((system.id, system.patterns) for system in systems.values())
+def systems_for(depmap: Map, paths: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The systems each path touches (the map's own file is one)."""
+    matcher = depmap.matcher
     return {path: matcher.systems_for(path) for path in paths}
 
 
@@ -208,11 +214,12 @@ def impact_and_violations(
     A violated requirement makes its dependent affected whatever the edge's `on:`, and what is
     affected then passes impact on, which can reach further requirements.
     """
+    graph = Graph(depmap.edges)
     forced: frozenset[Edge] = frozenset()
     while True:
-        impact = impacted(depmap.edges, touched, crosses=crosses, silent=silent, forced=forced)
-        violations = violations_of(depmap.edges, impact.affected(), versions)
+        impact = impacted(graph, touched, crosses=crosses, silent=silent, forced=forced)
         affected = impact.affected()
+        violations = violations_of(depmap.edges, affected, versions)
         violated = {(v.dependent, v.dependency) for v in violations}
         newly = frozenset(
             edge
@@ -242,9 +249,7 @@ def needing_signoff(
     return needing
 
 
-def unchanged_impact(
-    context: Context, systems: Mapping[str, System], impact: Impact
-) -> StillHolds | None:
+def unchanged_impact(context: Context, impact: Impact) -> StillHolds | None:
     """Under `stale-signoffs: impact`: does a sign-off on an earlier commit still hold at head?
 
     It does when nothing between that commit and head touches the system or any system on a
@@ -275,7 +280,7 @@ def unchanged_impact(
             else:
                 since = git.changed(context.repo, commit, context.head)
                 cache[commit] = frozenset().union(
-                    *systems_for(systems, changed_paths(since)).values()
+                    *systems_for(context.depmap, changed_paths(since)).values()
                 )
         touched_since = cache[commit]
         if touched_since is None:
@@ -303,6 +308,9 @@ def decide(
 ) -> Report:
     """The verdict, and the report that explains it."""
     order = sorted(impact.touched) + sorted(impact.impacted)
+    violated: dict[str, list[Violation]] = {}
+    for violation in violations:
+        violated.setdefault(violation.dependent, []).append(violation)
     results: list[SystemResult] = []
     for sid in order:
         system = systems[sid]
@@ -322,7 +330,7 @@ def decide(
                 kind=system.kind,
                 description=system.description,
                 version=versions.change(sid) if system.version is not None else None,
-                violations=tuple(v for v in violations if v.dependent == sid),
+                violations=tuple(violated.get(sid, ())),
                 signoff=signoff,
             )
         )

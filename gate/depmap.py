@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from gate.errors import MapError
 from gate.yamlstrict import Node, scalar_value
+
+if TYPE_CHECKING:
+    from gate.paths import Matcher
 
 OnFilter = Literal["any", "version", "major", "minor", "patch"]
 Scheme = Literal["semver", "pep440", "postgresql", "loose"]
@@ -85,7 +89,33 @@ class Map:
     policy: Policy = Policy()
 
     @property
+    def own_system(self) -> System | None:
+        """The map file as a system owned by map-owners; None for a map outside the repository."""
+        if self.path is None:
+            return None
+        return System(
+            id=self.path,
+            owners=self.map_owners,
+            paths=("/" + self.path,),
+            kind="map",
+            description="the dependency map",
+        )
+
+    @functools.cached_property
+    def matcher(self) -> Matcher:
+        """Which systems a changed path touches, the map's own file included.
+
+        Kept with the map (and in the map cache): compiling tens of thousands of patterns
+        costs more than a check's lookups.
+        """
+        from gate.paths import Matcher
+
+        systems = [*self.systems.values(), *filter(None, [self.own_system])]
+        return Matcher((system.id, system.patterns) for system in systems)
+
+    @functools.cached_property
     def edges(self) -> tuple[Edge, ...]:
+        """Every dependency of every system, in map order (kept: many stages walk them)."""
         return tuple(edge for system in self.systems.values() for edge in system.depends_on)
 
 

@@ -1015,3 +1015,29 @@ def test_a_big_map_loads():
     assert len(depmap.systems) == 5000
     assert len(depmap.edges) == 4 * (5000 - 4)
     assert depmap.systems["system-4999"].depends_on[0].dependency == "system-4998"
+
+
+@pytest.mark.parametrize(
+    ("path", "systems"),
+    [
+        ("config/software/postgresql.rb", {"postgresql"}),
+        ("backup/backup.yml", {"pg-dump-backup"}),
+        ("dependency-map.yaml", {"dependency-map.yaml"}),
+        ("docs/dependency-map.yaml", set()),
+        ("README.md", set()),
+    ],
+)
+def test_the_matcher_knows_every_system_and_the_map_file(path, systems):
+    data = (MAPS / "product.yaml").read_bytes()
+    depmap = load_map(data, "m", path="dependency-map.yaml")
+    assert depmap.matcher.systems_for(path) == systems
+    assert depmap.matcher is depmap.matcher  # compiled once
+    assert depmap.own_system is not None
+    assert depmap.own_system.owners == depmap.map_owners
+
+
+def test_a_map_outside_the_repository_is_no_system():
+    depmap = load_map((MAPS / "product.yaml").read_bytes(), "m", path=None)
+    assert depmap.own_system is None
+    assert depmap.matcher.systems_for("dependency-map.yaml") == set()
+    assert depmap.edges is depmap.edges

@@ -1,0 +1,152 @@
+"""Loading the map through a per-user cache, so that a large map is parsed once per content.
+
+A required check runs on every push, and a map of thousands of systems takes far longer to
+parse than to unpickle. An entry is the loaded Map, under the SHA-256 of the map's bytes and its
+path; it is used only when the gate's loader code (a fingerprint of its sources), the gate's
+version and Python's are the ones that wrote it, and the entry is whole (a digest of its
+payload). Entries are written to a temporary file and renamed into place. Anything wrong with
+the cache (missing, unreadable, corrupt, written by another version, a directory other users
+can write to) makes the gate parse the map as if there were no cache; nothing about the cache
+ever fails a check.
+
+Only the user the gate runs as can write an entry it reads: the directory and each entry must
+be theirs and writable by nobody else. Whoever runs code as that user can change the gate
+itself, so the cache adds no way in that was not there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+
+from gate import __version__
+from gate.depmap import Map, load_map
+from gate.yamlstrict import collector_paused
+
+# Below this size parsing takes a few milliseconds: no entry is written, nor looked for.
+MIN_BYTES = 128 * 1024
+MAX_ENTRIES = 16
+_MAGIC = b"change-impact-gate map cache 1\n"
+_FINGERPRINTED = ("depmap.py", "yamlstrict.py", "paths.py", "mapcache.py")
+# What unpickling a payload whose digest is right may still raise if its classes changed.
+_STALE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
+
+
+def load_cached(data: bytes, source: str, *, path: str | None) -> Map:
+    """load_map(data, source, path=path), from the cache when this map was loaded before."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    entry = _entry(sha256, path) if len(data) >= MIN_BYTES else None
+    if entry is not None:
+        cached = _read(entry, sha256, path)
+        if cached is not None:
+            # The entry is this call's own copy: naming its source keeps what it holds besides.
+            object.__setattr__(cached, "source", source)
+            return cached
+    depmap = load_map(data, source, path=path, sha256=sha256)
+    if entry is not None:
+        _write(entry, depmap)
+    return depmap
+
+
+def cache_directory() -> str | None:
+    """$XDG_CACHE_HOME/change-impact-gate (~/.cache/... by default); None when unsafe or unknown."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base) or not hasattr(os, "getuid"):
+        return None
+    directory = os.path.join(base, "change-impact-gate")
+    try:
+        os.makedirs(directory, mode=0o700, exist_ok=True)
+        status = os.stat(directory)
+    except OSError:
+        return None
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        return None
+    return directory
+
+
+def _entry(sha256: str, path: str | None) -> str | None:
+    directory = cache_directory()
+    fingerprint = _fingerprint()
+    if directory is None or fingerprint is None:
+        return None
+    where = hashlib.sha256(repr((path, fingerprint)).encode()).hexdigest()[:16]
+    return os.path.join(directory, f"{sha256}-{where}.map")
+
+
+def _fingerprint() -> str | None:
+    """The code that makes a Map from bytes, and the versions that pickle it: an entry's maker."""
+    digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in _FINGERPRINTED:
+        try:
+            with open(os.path.join(here, name), "rb") as handle:
+                digest.update(handle.read())
+        except OSError:
+            return None
+    return digest.hexdigest()
+
+
+def _read(entry: str, sha256: str, path: str | None) -> Map | None:
+    try:
+        with open(entry, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+                return None
+            content = handle.read()
+    except OSError:
+        return None
+    header = len(_MAGIC) + 32
+    payload = content[header:]
+    if content[: len(_MAGIC)] != _MAGIC or content[len(_MAGIC) : header] != _digest(payload):
+        return None
+    try:
+        with collector_paused():
+            depmap = pickle.loads(payload)
+    except _STALE:
+        return None
+    if not isinstance(depmap, Map) or depmap.sha256 != sha256 or depmap.path != path:
+        return None
+    return depmap
+
+
+def _write(entry: str, depmap: Map) -> None:
+    depmap.matcher  # noqa: B018 -- computed now, to be kept in the entry with the map
+    payload = pickle.dumps(depmap, protocol=pickle.HIGHEST_PROTOCOL)
+    directory = os.path.dirname(entry)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=".entry-", suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(_MAGIC + _digest(payload) + payload)
+        os.replace(temporary, entry)
+    except OSError:
+        _remove(temporary)
+        return
+    _prune(directory)
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.sha256(payload).digest()
+
+
+def _prune(directory: str) -> None:
+    """Keep the MAX_ENTRIES most recently written entries."""
+    try:
+        names = [name for name in os.listdir(directory) if name.endswith(".map")]
+        paths = [os.path.join(directory, name) for name in names]
+        paths.sort(key=os.path.getmtime, reverse=True)
+    except OSError:
+        return
+    for stale in paths[MAX_ENTRIES:]:
+        _remove(stale)
+
+
+def _remove(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)

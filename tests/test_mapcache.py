@@ -1,0 +1,141 @@
+"""The map cache: used only when whole, ours and current; anything else is a parse."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from gate import mapcache
+from gate.depmap import load_map
+from gate.errors import MapError
+from gate.mapcache import load_cached
+from testing.infra import MAP
+
+DATA = MAP.replace("{policy}", "").encode()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache home of its own, and no size below which the map is not cached."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(mapcache, "MIN_BYTES", 0)
+    return tmp_path / "cache" / "change-impact-gate"
+
+
+def entries(home: Path) -> list[Path]:
+    return sorted(home.glob("*.map"))
+
+
+def test_a_second_load_comes_from_the_cache(home: Path) -> None:
+    first = load_cached(DATA, "dependency-map.yaml@aaa", path="dependency-map.yaml")
+    [entry] = entries(home)
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    written = entry.stat().st_mtime_ns
+    second = load_cached(DATA, "dependency-map.yaml@bbb", path="dependency-map.yaml")
+    assert entry.stat().st_mtime_ns == written
+    assert second == load_map(DATA, "dependency-map.yaml@bbb", path="dependency-map.yaml")
+    assert second.source == "dependency-map.yaml@bbb"
+    assert second.sha256 == first.sha256
+    # The compiled patterns come with it.
+    assert "matcher" in vars(second)
+    assert second.matcher.systems_for("backup/backup.yml") == {"pg-dump-backup"}
+
+
+def test_maps_differ_by_content_and_path(home: Path) -> None:
+    load_cached(DATA, "a", path="dependency-map.yaml")
+    load_cached(DATA, "b", path=None)
+    load_cached(DATA + b"\n# edited\n", "c", path="dependency-map.yaml")
+    assert len(entries(home)) == 3
+    assert load_cached(DATA, "b", path=None).path is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut short
+        lambda data: data[:-10] + bytes(10),  # the payload's end overwritten
+        lambda data: b"garbage",
+        lambda data: b"",
+        lambda data: data[:40] + bytes([data[40] ^ 1]) + data[41:],  # one bit of the digest
+    ],
+)
+def test_a_damaged_entry_is_ignored_and_rewritten(home: Path, damage) -> None:
+    load_cached(DATA, "m", path=None)
+    [entry] = entries(home)
+    whole = entry.read_bytes()
+    entry.write_bytes(damage(whole))
+    assert load_cached(DATA, "m", path=None) == load_map(DATA, "m", path=None)
+    assert entry.read_bytes() == whole
+
+
+def test_an_entry_for_other_content_is_not_used(home: Path) -> None:
+    """An entry under the wrong name (or with the wrong map inside) is a miss, not that map."""
+    load_cached(DATA, "m", path=None)
+    other = DATA.replace(b"dave", b"dora")
+    load_cached(other, "m", path=None)
+    first, second = entries(home)
+    first.write_bytes(second.read_bytes())
+    for data in (DATA, other):
+        loaded = load_cached(data, "m", path=None)
+        assert loaded == load_map(data, "m", path=None)
+
+
+def test_an_entry_of_other_code_is_not_used(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_cached(DATA, "m", path=None)
+    monkeypatch.setattr(mapcache, "_fingerprint", lambda: "0" * 64)
+    load_cached(DATA, "m", path=None)
+    assert len(entries(home)) == 2
+
+
+def test_an_entry_others_can_write_is_not_used(home: Path) -> None:
+    load_cached(DATA, "m", path=None)
+    [entry] = entries(home)
+    entry.chmod(0o666)
+    assert load_cached(DATA, "m", path=None) == load_map(DATA, "m", path=None)
+    # Parsed again and written anew, as the gate's own.
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+def test_a_directory_others_can_write_is_not_used(home: Path) -> None:
+    home.mkdir(parents=True)
+    home.chmod(0o777)
+    load_cached(DATA, "m", path=None)
+    assert entries(home) == []
+
+
+def test_no_cache_where_there_is_no_place_for_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(mapcache, "MIN_BYTES", 0)
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert mapcache.cache_directory() is None
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    assert mapcache.cache_directory() is None
+    assert load_cached(DATA, "m", path=None) == load_map(DATA, "m", path=None)
+
+
+def test_a_small_map_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    load_cached(DATA, "m", path=None)
+    assert not (tmp_path / "change-impact-gate").exists()
+
+
+def test_a_map_with_problems_is_not_cached(home: Path) -> None:
+    with pytest.raises(MapError):
+        load_cached(b"version: 2\n", "m", path=None)
+    assert entries(home) == []
+
+
+def test_old_entries_are_pruned(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(mapcache, "MAX_ENTRIES", 2)
+    for number in range(4):
+        load_cached(DATA + f"\n# {number}\n".encode(), "m", path=None)
+        for entry in entries(home):
+            os.utime(entry, ns=(entry.stat().st_mtime_ns - 10**9,) * 2)
+    assert len(entries(home)) == 2
