@@ -1,0 +1,1 @@
+"""The benchmark: the gate against git, pathspec and networkx on large generated inputs."""
