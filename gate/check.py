@@ -171,7 +171,7 @@ def edited_definitions(
     matches: Mapping[str, frozenset[str]],
 ) -> frozenset[str]:
     """Systems of the base map whose definition the change edits in the in-repository map."""
-    from gate.depmap import load_map
+    from gate.maploader import load_map
 
     if depmap.path is None or depmap.path not in matches:
         return frozenset()

@@ -24,14 +24,15 @@ import sys
 import tempfile
 
 from gate import __version__
-from gate.depmap import Map, load_map
+from gate.depmap import Map
+from gate.maploader import load_map
 from gate.yamlstrict import collector_paused
 
 # Below this size parsing takes a few milliseconds: no entry is written, nor looked for.
 MIN_BYTES = 128 * 1024
 MAX_ENTRIES = 16
 _MAGIC = b"change-impact-gate map cache 1\n"
-_FINGERPRINTED = ("depmap.py", "yamlstrict.py", "paths.py", "mapcache.py")
+_FINGERPRINTED = ("depmap.py", "maploader.py", "yamlstrict.py", "paths.py", "mapcache.py")
 # What unpickling a payload whose digest is right may still raise if its classes changed.
 _STALE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 
-from gate.depmap import Map, load_map
+from gate.depmap import Map
 from gate.errors import GateError
+from gate.maploader import load_map
 
 
 def working_map(repo: str, path: str, map_file: str | None) -> Map:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from gate import mapcache
-from gate.depmap import load_map
 from gate.errors import MapError
 from gate.mapcache import load_cached
+from gate.maploader import load_map
 from testing.infra import MAP
 
 DATA = MAP.replace("{policy}", "").encode()

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gate.depmap import Edge, Map, Policy, System, Team, VersionSpec, load_map
+from gate.depmap import Edge, Map, Policy, System, Team, VersionSpec
 from gate.errors import EXIT_ERROR, MapError
+from gate.maploader import load_map
 
 MAPS = Path(__file__).parent / "data" / "maps"
 
