@@ -18,14 +18,15 @@ if TYPE_CHECKING:
     from gate.check import Context
     from gate.github import GitHub
     from gate.owners import TeamLookup
+    from gate.pullrequest import PullRequest
     from gate.signoffs import Offer
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 SIGNOFFS_COUNTED = (
-    "Sign-offs counted here: each owner's latest approving review, as the gate on the pull"
-    " request counts it. /signoff comments are not counted on this agenda: a system signed off"
-    " only by comment is listed as waiting."
+    "Sign-offs counted here are the ones the gate on the pull request counts: each owner's"
+    " latest approving review, and /signoff comments posted after the gate's first status on"
+    " the current head."
 )
 
 
@@ -127,7 +128,8 @@ def evaluate(
     """One pull request through the check; a failure is kept on the item, never dropped."""
     from gate import git
     from gate.check import Change, check
-    from gate.reviews import review_offers
+    from gate.pullrequest import head_since
+    from gate.reviews import comment_offers, review_offers
 
     item = _item(pull)
     if item.error is not None:
@@ -141,9 +143,14 @@ def evaluate(
                     f" git -C {repo} fetch origin pull/{item.number}/head{branch}"
                 )
         reviews = github.paginate(f"/repos/{github_repo}/pulls/{item.number}/reviews")
+        comments = github.paginate(f"/repos/{github_repo}/issues/{item.number}/comments")
+        since = head_since(github, _pull(item, github_repo), witness=False)
 
-        def from_reviews(context: Context) -> Iterable[Offer]:
-            return review_offers(reviews)
+        def from_github(context: Context) -> Iterable[Offer]:
+            return [
+                *review_offers(reviews),
+                *comment_offers(comments, head=item.head, since=since),
+            ]
 
         change = Change(
             repo=repo,
@@ -153,9 +160,23 @@ def evaluate(
             map_file=map_file,
             author=item.author,
         )
-        return _replace(item, report=check(change, offers=[from_reviews], lookup=lookup))
+        return _replace(item, report=check(change, offers=[from_github], lookup=lookup))
     except GateError as error:
         return _replace(item, error=str(error))
+
+
+def _pull(item: Item, github_repo: str) -> PullRequest:
+    from gate.pullrequest import PullRequest
+
+    return PullRequest(
+        repository=github_repo,
+        number=item.number,
+        head=item.head,
+        base=item.base,
+        author=item.author,
+        html_url=item.url,
+        state="open",
+    )
 
 
 def _item(pull: Any) -> Item:

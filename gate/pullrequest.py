@@ -335,7 +335,9 @@ def fetch_commits(repo: str, commits: Sequence[str], *, fetch: bool) -> None:
     git.fetch_commits(repo, missing)
 
 
-def head_since(github: GitHub, pull: PullRequest) -> datetime.datetime | None:
+def head_since(
+    github: GitHub, pull: PullRequest, *, witness: bool = True
+) -> datetime.datetime | None:
     """Since when the head has been the pull request's head, as far as GitHub can vouch.
 
     A `/signoff` comment must count for the head that was current when it was posted, never a
@@ -348,6 +350,8 @@ def head_since(github: GitHub, pull: PullRequest) -> datetime.datetime | None:
     then: a fast-forward away from it could only come back by a force push. Comments posted
     earlier count for no commit (fail closed: the owner is asked to sign off again).
     Only accounts with write access can post statuses; they are trusted not to forge this one.
+    With witness=False (a reader such as the board's agenda) nothing is posted: without an
+    earlier status on the head, no comment counts.
     """
     events = github.paginate(f"/repos/{pull.repository}/issues/{pull.number}/events")
     resets = [parse_time(e.get("created_at")) for e in events if e.get("event") in HEAD_RESETS]
@@ -361,6 +365,8 @@ def head_since(github: GitHub, pull: PullRequest) -> datetime.datetime | None:
     valid = [t for t in seen if t is not None and (reset is None or t >= reset)]
     if valid:
         return min(valid)
+    if not witness:
+        return None
     posted = post_status(github, pull, "pending", f"evaluating {pull.head[:7]}", pull.html_url)
     return parse_time(posted.get("created_at")) if isinstance(posted, dict) else None
 

@@ -303,3 +303,22 @@ def test_a_directory_that_is_no_clone_fails_each_pull_request(tmp_path, fake, ca
     out = capsys.readouterr().out
     assert "**could not evaluate:** git failed" in out
     assert "is a git repository" in out
+
+
+@pytest.mark.parametrize("witnessed", [True, False])
+def test_signoff_comments_count_on_the_agenda_as_the_gate_counts_them(
+    tmp_path, fake, capsys, witnessed
+):
+    from gate.pullrequest import CONTEXT
+
+    repo = infra_repo(tmp_path / "repo")
+    base = repo.git("rev-parse", "main")
+    head = repo.commit("page less", ("alerting/crontab", "MAILTO=oncall@example.com\n"))
+    pull = fake.add_pull(4, head=head, base=base, author="alice")
+    if witnessed:  # the gate on the pull request has run on this head before the comment
+        fake.add_status(head, "failure", context=CONTEXT, target_url=pull["html_url"])
+    fake.add_comment(4, "dave", "/signoff backup-alerts")
+    assert run(tmp_path, repo) == 0
+    markdown = (tmp_path / "agenda.md").read_text(encoding="utf-8")
+    assert ("PASS" in markdown) is witnessed
+    assert fake.requests_to("POST", r"/statuses/") == []  # the agenda only reads
