@@ -18,7 +18,7 @@ GIT_ENV = {
 
 
 class GitRepo:
-    """A working tree with helpers to write files and commit them."""
+    """A working tree, with methods to write files and commit them."""
 
     def __init__(self, path: Path, *, branch: str = "main") -> None:
         self.path = path
