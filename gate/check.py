@@ -120,14 +120,10 @@ def map_and_change(
 def read_map(change: Change, base: str) -> Map:
     """The map the change is judged by: from the base commit, or a file outside the change."""
     from gate.mapcache import load_cached
+    from gate.maps import working_map
 
     if change.map_file is not None:
-        try:
-            with open(change.map_file, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            raise GateError(f"cannot read --map-file {change.map_file}: {error.strerror}") from None
-        return load_cached(data, change.map_file, path=None)
+        return working_map(change.repo, change.map_path, change.map_file)
     blob = git.read_blobs(change.repo, base, [change.map_path])[change.map_path]
     if blob is None:
         raise GateError(
@@ -171,7 +167,7 @@ def edited_definitions(
     matches: Mapping[str, frozenset[str]],
 ) -> frozenset[str]:
     """Systems of the base map whose definition the change edits in the in-repository map."""
-    from gate.maploader import load_map
+    from gate.mapcache import load_cached
 
     if depmap.path is None or depmap.path not in matches:
         return frozenset()
@@ -181,13 +177,13 @@ def edited_definitions(
     if after is None:
         return frozenset(depmap.systems)
     try:
-        new = load_map(after, f"{path}@{head}", path=path)
+        new = load_cached(after, f"{path}@{head}", path=path)
     except MapError as error:
         raise GateError(
             f"the change leaves {path} invalid, so the gate cannot tell which systems it"
             f" redefines; fix these in the change:\n{error}"
         ) from None
-    old = load_map(before, f"{path}@{merge_base}", path=path) if before is not None else None
+    old = load_cached(before, f"{path}@{merge_base}", path=path) if before is not None else None
     return frozenset(
         sid for sid in depmap.systems if old is None or old.systems.get(sid) != new.systems.get(sid)
     )

@@ -6,7 +6,7 @@ import os
 
 from gate.depmap import Map
 from gate.errors import GateError
-from gate.maploader import load_map
+from gate.mapcache import load_cached
 
 
 def working_map(repo: str, path: str, map_file: str | None) -> Map:
@@ -19,4 +19,4 @@ def working_map(repo: str, path: str, map_file: str | None) -> Map:
         raise GateError(
             f"cannot read the map {location}: {error.strerror}; pass --map PATH or --map-file FILE"
         ) from None
-    return load_map(data, location, path=None if map_file is not None else path)
+    return load_cached(data, location, path=None if map_file is not None else path)

@@ -103,7 +103,11 @@ def violations_of(
             continue
         dependency, dependent = versions.after(edge.dependency), versions.after(edge.dependent)
         if dependency is None or dependent is None:
-            continue  # the loader makes both ends declare a version; reading one is fatal
+            # The loader refuses `requires` without a version at both ends; never pass on it.
+            raise GateError(
+                f"{edge.dependent} requires {edge.requires} of {edge.dependency}, but one of them"
+                " declares no version; give both a `version:` in the map"
+            )
         required = fill_requirement(edge.requires, dependency)
         if satisfies(dependent, required):
             continue

@@ -435,3 +435,16 @@ def test_the_evidence_hash_is_in_the_json_report_and_verifies(tmp_path, capsys):
     assert main(["verify-evidence", str(evidence)]) == 0
     evidence.write_text(evidence.read_text().replace('"blocked"', '"pass"'))
     assert main(["verify-evidence", str(evidence)]) == 1
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("--map-file", "cannot read the map"), ("--signoffs", "cannot read --signoffs")],
+)
+def test_a_file_option_that_cannot_be_read_is_an_error(tmp_path, capsys, option, message):
+    repo = infra_repo(tmp_path / "r")
+    upgrade(repo)
+    code, report = run(capsys, repo, option, str(tmp_path / "missing.yaml"))
+    assert code == 2
+    assert message in report["error"]
+    assert "No such file" in report["error"]
