@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-from collections import deque
 
 from gate.depmap import Map, System
 from gate.errors import GateError
@@ -51,7 +50,7 @@ def describe(depmap: Map, sid: str) -> str:
         )
     reach = _reachable(depmap, sid)
     if reach:
-        lines.append("a change here can reach: " + ", ".join(sorted(reach)))
+        lines.append("a major upgrade here reaches: " + ", ".join(sorted(reach)))
     return "\n".join(lines) + "\n"
 
 
@@ -111,14 +110,8 @@ def _edge_terms(on: str, requires: str | None) -> str:
 
 
 def _reachable(depmap: Map, sid: str) -> set[str]:
-    dependents: dict[str, list[str]] = {}
-    for edge in depmap.edges:
-        dependents.setdefault(edge.dependency, []).append(edge.dependent)
-    seen: set[str] = set()
-    queue = deque([sid])
-    while queue:
-        for nxt in dependents.get(queue.popleft(), ()):
-            if nxt not in seen and nxt != sid:
-                seen.add(nxt)
-                queue.append(nxt)
-    return seen
+    """What the largest change of `sid` reaches, `on:` filters and all: a major version bump."""
+    from gate.impact import impacted
+    from gate.versions import crosses
+
+    return set(impacted(depmap.edges, {sid: "major"}, crosses=crosses).impacted)

@@ -183,3 +183,15 @@ def test_the_pre_push_hook_fails_on_an_error(tmp_path):
     )
     assert result.returncode == 2
     assert "pass --base" in result.stderr
+
+
+def test_explain_reach_follows_on_filters(tmp_path, capsys):
+    # server -> cache (on: any) -> web (on: major): no change of server can get past cache.
+    (tmp_path / "dependency-map.yaml").write_text(
+        "version: 1\nmap-owners: ['@erin']\nsystems:\n"
+        "  server: {owners: ['@a'], paths: [s/]}\n"
+        "  cache: {owners: ['@b'], paths: [c/], depends_on: [{system: server}]}\n"
+        "  web: {owners: ['@c'], paths: [w/], depends_on: [{system: cache, on: major}]}\n"
+    )
+    assert main(["explain", "server", "--repo", str(tmp_path)]) == 0
+    assert "a major upgrade here reaches: cache\n" in capsys.readouterr().out
