@@ -141,6 +141,11 @@ def version_phrase(version: VersionChange) -> str:
     return phrase + ")"
 
 
+def rule_phrase(rule: str) -> str:
+    """What a sign-off rule asks for: 'one owner', 'one per owner', '2 approvals'."""
+    return {"any": "one owner", "all": "one per owner"}.get(rule, f"{rule} approvals")
+
+
 def headline(report: Report) -> str:
     """One line: the verdict and why."""
     if report.verdict == "pass":

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gate import __version__
-from gate.report import Report, SystemResult, headline, version_phrase, violation_sentence
+from gate.report import (
+    Report,
+    SystemResult,
+    headline,
+    rule_phrase,
+    version_phrase,
+    violation_sentence,
+)
 from gate.report.markdown import impact_graph
 
 # Finds the one living comment again on the next run; invisible when rendered.
@@ -107,7 +114,7 @@ def _item(result: SystemResult, ask: Mapping[str, tuple[str, ...]]) -> str:
         return f"- [x] ~~`{result.id}`~~ ({about}): signed off by {who}"
     waiting = signoff.waiting_for or result.owners
     people = [person for owner in waiting for person in ask.get(owner, ())]
-    rule = "" if signoff.rule == "any" else f" (rule: {_rule(signoff.rule)})"
+    rule = "" if signoff.rule == "any" else f" (rule: {rule_phrase(signoff.rule)})"
     joined = " or ".join(waiting) if signoff.rule == "any" else ", ".join(waiting)
     line = f"- [ ] `{result.id}` ({about}): waiting for {joined}{rule}"
     if signoff.by:
@@ -139,10 +146,6 @@ def _how_to_sign_off(report: Report, stale_signoffs: str) -> list[str]:
         f" commit it was given on (now `{report.head[:7]}`); {lasting}. The pull request's author"
         " and bots cannot sign off; quoted lines, code blocks and edited comments do not count.",
     ]
-
-
-def _rule(rule: str) -> str:
-    return "one per owner" if rule == "all" else f"{rule} approvals"
 
 
 def _link(url: str | None) -> str:

@@ -13,6 +13,7 @@ from gate.report import (
     SystemResult,
     Violation,
     headline,
+    rule_phrase,
     version_phrase,
     violation_sentence,
 )
@@ -395,7 +396,7 @@ def _signoff(result: SystemResult) -> str:
     given = "".join(f"<li>{_signoff_line(s)}</li>" for s in state.by)
     if state.satisfied:
         return f'<span class="ok">✓ signed off</span><ul class="plain">{given}</ul>'
-    rule = {"any": "one owner", "all": "every owner"}.get(state.rule, f"{state.rule} approvals")
+    rule = rule_phrase(state.rule)
     waiting = ", ".join(state.waiting_for) or "its owners"
     so_far = f'<ul class="plain">{given}</ul>' if given else ""
     return (

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from gate.report import Report, SystemResult, headline, version_phrase, violation_sentence
+from gate.report import (
+    Report,
+    SystemResult,
+    headline,
+    rule_phrase,
+    version_phrase,
+    violation_sentence,
+)
 
 
 def render(report: Report) -> str:
@@ -59,8 +66,7 @@ def _signoff(result: SystemResult) -> str:
     given = ", ".join(f"{s.by} ({s.source}, {s.commit[:12]})" for s in signoff.by)
     if signoff.satisfied:
         return f"done by {given}"
-    rule = {"any": "one owner", "all": "every owner"}.get(signoff.rule, f"{signoff.rule} owners")
-    waiting = f"waiting for {', '.join(signoff.waiting_for)} ({rule})"
+    waiting = f"waiting for {', '.join(signoff.waiting_for)} ({rule_phrase(signoff.rule)})"
     return f"{waiting}; so far {given}" if given else waiting
 
 
