@@ -71,6 +71,13 @@ def write_evidence(report: Report, *, repo: str, path: str, now: datetime | None
     return str(document[HASH_FIELD])
 
 
+def with_evidence(report: Report, *, repo: str, path: str) -> Report:
+    """Write the record of `report` to `path`; the report, now naming the record's hash."""
+    import dataclasses
+
+    return dataclasses.replace(report, evidence_sha256=write_evidence(report, repo=repo, path=path))
+
+
 def verify(path: str, out: TextIO | None = None) -> int:
     """Recompute a record's hash: 0 when intact, 1 when altered; GateError when not a record."""
     stream = out if out is not None else sys.stdout

@@ -170,8 +170,6 @@ def _check(args: argparse.Namespace) -> int:
             deepen=args.deepen,
             signoffs=args.signoffs,
         )
-    import dataclasses
-
     from gate.check import Change, check
     from gate.errors import EXIT_PASS
     from gate.ledger import ledger_source
@@ -190,10 +188,9 @@ def _check(args: argparse.Namespace) -> int:
     sources = [ledger_source(args.signoffs)] if args.signoffs else []
     report = check(change, offers=sources)
     if args.evidence:
-        from gate.evidence import write_evidence
+        from gate.evidence import with_evidence
 
-        digest = write_evidence(report, repo=args.repo, path=args.evidence)
-        report = dataclasses.replace(report, evidence_sha256=digest)
+        report = with_evidence(report, repo=args.repo, path=args.evidence)
     write_text(render(report, args.format), args.output)
     if args.advisory:
         return EXIT_PASS

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 import json
 import os
@@ -121,10 +120,9 @@ def check_pull_request(
         )
         report = evaluation.report
         if evidence is not None:
-            from gate.evidence import write_evidence
+            from gate.evidence import with_evidence
 
-            digest = write_evidence(report, repo=repo, path=evidence)
-            report = dataclasses.replace(report, evidence_sha256=digest)
+            report = with_evidence(report, repo=repo, path=evidence)
         from gate.report import comment
 
         ask, stale = evaluation.ask, evaluation.stale_signoffs
