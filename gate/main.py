@@ -158,6 +158,18 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
 
 def _check(args: argparse.Namespace) -> int:
     if args.github:
+        ignored = (
+            ("--base", args.base is not None),
+            ("--head", args.head != "HEAD"),
+            ("--author", args.author is not None),
+            ("--advisory", args.advisory),
+        )
+        given = [option for option, is_set in ignored if is_set]
+        if given:
+            raise GateError(
+                f"--github takes the base, head and author from the pull request event, and"
+                f" its verdict is the status it posts; drop {', '.join(given)}"
+            )
         from gate.pullrequest import check_pull_request
 
         return check_pull_request(
