@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -21,6 +22,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.run(args))
     except GateError as error:
         _report_error(str(error), wants_json, getattr(args, "output", None))
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader of stdout went away (`gate check | head`): the report was not delivered in
+        # full, which is no bug, and no pass. Python's docs: point stdout at devnull so that
+        # flushing it at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.stderr.write("gate: error: the output closed before the report was written in full\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
         _report_error("interrupted", wants_json, getattr(args, "output", None))

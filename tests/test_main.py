@@ -203,3 +203,14 @@ def test_explain_reach_follows_on_filters(tmp_path, capsys):
 def test_github_mode_refuses_options_it_would_ignore(tmp_path, capsys, option):
     assert main(["check", "--github", "--repo", str(tmp_path), *option]) == 2
     assert f"drop {option[0]}" in capsys.readouterr().err
+
+
+def test_a_reader_that_goes_away_is_an_error_not_a_crash():
+    gate = subprocess.Popen([str(GATE), "demo"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert gate.stdout is not None
+    gate.stdout.read(10)
+    gate.stdout.close()
+    _, err = gate.communicate()
+    assert gate.returncode == 2
+    assert b"output closed before the report was written in full" in err
+    assert b"Traceback" not in err
