@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from gate import git
-from gate.depmap import Edge, Map, System
+from gate.depmap import DEFAULT_MAP_PATH, Edge, Map, System
 from gate.errors import GateError, MapError
 from gate.impact import Graph, Impact, impacted
 from gate.owners import TeamLookup
@@ -23,7 +23,7 @@ class Change:
     repo: str
     base: str | None  # None: the remote's default branch
     head: str = "HEAD"
-    map_path: str = "dependency-map.yaml"
+    map_path: str = DEFAULT_MAP_PATH
     map_file: str | None = None  # a map on disk instead of the one in the repository
     author: str | None = None
     deepen: bool = False

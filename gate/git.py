@@ -207,11 +207,6 @@ def default_base(repo: str) -> str:
     return _commit(result.stdout, "rev-parse")
 
 
-def is_ancestor(repo: str, ancestor: str, descendant: str) -> bool:
-    args = ("merge-base", "--is-ancestor", _revision(ancestor), _revision(descendant))
-    return _run(repo, args, ok=(0, 1)).returncode == 0
-
-
 def merge_base(repo: str, base: str, head: str, *, deepen: bool = False) -> str:
     """The commit base and head grew from, as a pull request compares them.
 
@@ -310,7 +305,6 @@ def _changes(output: bytes) -> tuple[Changed, ...]:
 
 
 # Between two commits of any relation, the listing is the same.
-paths_changed_between = changed
 
 
 def _decode_path(raw: bytes) -> str:

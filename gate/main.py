@@ -9,6 +9,7 @@ import traceback
 from collections.abc import Sequence
 
 from gate import __version__
+from gate.depmap import DEFAULT_MAP_PATH
 from gate.errors import EXIT_CRASH, EXIT_ERROR, GateError
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -157,7 +158,7 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--map",
-        default="dependency-map.yaml",
+        default=DEFAULT_MAP_PATH,
         metavar="PATH",
         help="the map's path in the repository (default: dependency-map.yaml)",
     )

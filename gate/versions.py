@@ -302,14 +302,13 @@ _CROSSING: dict[OnFilter, frozenset[Bump]] = {
 }
 
 
-def crosses(on: OnFilter, bump: Bump | None, *, version_change_only: bool = False) -> bool:
+def crosses(on: OnFilter, bump: Bump | None) -> bool:
     """Whether a change of a dependency with this bump crosses an edge with this `on:`.
 
-    bump None is a change that is not a version change: it crosses `on: any` alone, and
-    nothing at all when only version changes count (`version_change_only`).
+    bump None is a change that is not a version change: it crosses `on: any` alone.
     """
     if bump is None:
-        return on == "any" and not version_change_only
+        return on == "any"
     if bump in ("added", "removed"):
         bump = "major"
     if bump not in _CROSSING["any"]:

@@ -248,23 +248,17 @@ def test_crosses(bump_class, crossed):
     assert {on for on in ON_FILTERS if crosses(on, bump_class)} == crossed
 
 
-@pytest.mark.parametrize("on", ON_FILTERS)
-def test_only_version_changes_count(on):
-    assert crosses(on, None, version_change_only=True) is False
-    assert crosses(on, "major", version_change_only=True) is True
-
-
 def test_unknown_bump_class_is_a_bug():
     with pytest.raises(ValueError, match="unknown bump class"):
         crosses("any", "huge")
 
 
-@given(st.sampled_from(BUMPS), st.integers(0, 3), st.booleans())
-def test_crosses_is_monotone(bump_class, narrower_at, only_versions):
+@given(st.sampled_from(BUMPS), st.integers(0, 3))
+def test_crosses_is_monotone(bump_class, narrower_at):
     # Whatever crosses a narrow filter crosses every wider one.
     narrow, wide = ON_FILTERS[narrower_at + 1], ON_FILTERS[narrower_at]
-    if crosses(narrow, bump_class, version_change_only=only_versions):
-        assert crosses(wide, bump_class, version_change_only=only_versions)
+    if crosses(narrow, bump_class):
+        assert crosses(wide, bump_class)
 
 
 # requirements -----------------------------------------------------------------------------
