@@ -448,3 +448,16 @@ def test_a_file_option_that_cannot_be_read_is_an_error(tmp_path, capsys, option,
     assert code == 2
     assert message in report["error"]
     assert "No such file" in report["error"]
+
+
+def test_a_github_team_cannot_be_checked_without_github(tmp_path, capsys):
+    text = MAP.replace("{policy}", "").replace(
+        '  sre:\n    members: ["dave"]\n', '  sre:\n    github-team: "acme/sre"\n'
+    )
+    repo = infra_repo(tmp_path, map_text=text)
+    head = repo.commit("edit alerts", ("alerting/crontab", "MAILTO=oncall\n"))
+    code, report = run(
+        capsys, repo, "--signoffs", _ledger(tmp_path, ("backup-alerts", "dave", head))
+    )
+    assert code == 2
+    assert "acme/sre, which can only be read with --github" in report["error"]
