@@ -6,14 +6,13 @@ import hashlib
 import json
 import os
 import sys
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from gate import __version__, git
 from gate.errors import GateError
 from gate.report import Report
-from gate.report.jsondoc import system_document
+from gate.report.jsondoc import flat, system_document
 
 SCHEMA = "change-impact-gate/evidence/v1"
 HASH_FIELD = "sha256"
@@ -34,11 +33,11 @@ def record(report: Report, *, repo: str, now: datetime | None = None) -> dict[st
         "head": report.head,
         "author": report.author,
         "map": {"source": report.map_source, "sha256": report.map_sha256},
-        "changed": [asdict(entry) for entry in report.changed],
+        "changed": [flat(entry) for entry in report.changed],
         "systems": [system_document(result) for result in report.systems],
-        "signoffs": [asdict(s) for result in report.systems for s in result.signoff.by],
-        "ignored_signoffs": [asdict(entry) for entry in report.ignored],
-        "violations": [asdict(v) for result in report.systems for v in result.violations],
+        "signoffs": [flat(s) for result in report.systems for s in result.signoff.by],
+        "ignored_signoffs": [flat(entry) for entry in report.ignored],
+        "violations": [flat(v) for result in report.systems for v in result.violations],
         "pending": list(report.pending),
         "unmapped": list(report.unmapped),
         "unmapped_policy": report.unmapped_policy,

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from typing import Any
+
+import orjson
 
 from gate.report import SCHEMA, Report, SystemResult
 
 
 def render(report: Report) -> str:
-    # Compact: json.dumps takes its C encoder only without indent, 6x faster on large reports.
-    return json.dumps(document(report), ensure_ascii=False, separators=(",", ":")) + "\n"
+    # Compact, by orjson: a large change's report is megabytes, and json.dumps takes 3x longer.
+    return orjson.dumps(document(report)).decode() + "\n"
 
 
 def document(report: Report) -> dict[str, Any]:
@@ -22,12 +23,12 @@ def document(report: Report) -> dict[str, Any]:
         "head": report.head,
         "merge_base": report.merge_base,
         "map": {"source": report.map_source, "sha256": report.map_sha256},
-        "changed": [asdict(entry) for entry in report.changed],
+        "changed": [flat(entry) for entry in report.changed],
         "systems": [system_document(result) for result in report.systems],
         "pending": list(report.pending),
         "unmapped": list(report.unmapped),
         "author": report.author,
-        "ignored_signoffs": [asdict(entry) for entry in report.ignored],
+        "ignored_signoffs": [flat(entry) for entry in report.ignored],
         "notes": list(report.notes),
         "evidence_sha256": report.evidence_sha256,
     }
@@ -41,13 +42,13 @@ def system_document(result: SystemResult) -> dict[str, Any]:
         "because": [list(chain) for chain in result.because],
         "because_truncated": result.because_truncated,
         "owners": list(result.owners),
-        "version": asdict(result.version) if result.version is not None else None,
-        "violations": [asdict(violation) for violation in result.violations],
+        "version": flat(result.version) if result.version is not None else None,
+        "violations": [flat(violation) for violation in result.violations],
         "signoff": {
             "required": result.signoff.required,
             "satisfied": result.signoff.satisfied,
             "rule": result.signoff.rule,
-            "by": [asdict(signoff) for signoff in result.signoff.by],
+            "by": [flat(signoff) for signoff in result.signoff.by],
             "waiting_for": list(result.signoff.waiting_for),
         },
     }
@@ -55,3 +56,8 @@ def system_document(result: SystemResult) -> dict[str, Any]:
 
 def error_document(message: str) -> str:
     return json.dumps({"schema": SCHEMA, "verdict": "error", "error": message}, indent=2) + "\n"
+
+
+def flat(record: Any) -> dict[str, Any]:
+    """A flat record's fields, in order: what dataclasses.asdict gives, without its deep copy."""
+    return dict(vars(record))
