@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from gate import git
 from gate.depmap import DEFAULT_MAP_PATH, Edge, Map, System
 from gate.errors import GateError, MapError
-from gate.impact import Graph, Impact, impacted
+from gate.impact import Impact, impacted
 from gate.owners import TeamLookup
 from gate.report import Changed, Ignored, Report, Signoff, SignoffState, SystemResult, Violation
 from gate.signoffs import Offer, Owned, StillHolds, count, state
-from gate.versioned import Versions, violations_of
+from gate.versioned import Versions, version_files, violations_of
 from gate.versions import crosses
 
 
@@ -53,45 +53,47 @@ def check(
 ) -> Report:
     """Evaluate one change; the stages, in order."""
     base, head, merge_base = resolve_range(change)
-    depmap, changed = map_and_change(change, base, merge_base, head)
-    context = Context(
-        repo=change.repo,
-        base=base,
-        head=head,
-        merge_base=merge_base,
-        depmap=depmap,
-        changed=changed,
-    )
-    systems = with_map_system(depmap)
-    matches = systems_for(depmap, changed_paths(changed))
-    edited = edited_definitions(change, depmap, merge_base, head, matches)
-    versions = Versions(change.repo, merge_base, head, systems)
-    touched, silent = touched_by(matches, edited, versions)
-    impact, violations = impact_and_violations(depmap, touched, silent, versions)
-    needing = needing_signoff(systems, depmap, impact, edited)
-    offered = [offer for source in offers for offer in source(context)]
-    counted, ignored = count(
-        offered,
-        needing,
-        depmap,
-        head=head,
-        author=change.author,
-        lookup=lookup,
-        still_holds=unchanged_impact(context, impact),
-    )
-    return decide(
-        context,
-        systems,
-        impact,
-        versions,
-        violations,
-        needing,
-        counted,
-        ignored,
-        unmapped=tuple(path for path, ids in matches.items() if not ids),
-        lookup=lookup,
-        author=change.author,
-    )
+    depmap, at_head, changed = map_and_change(change, base, merge_base, head)
+    with at_head:
+        context = Context(
+            repo=change.repo,
+            base=base,
+            head=head,
+            merge_base=merge_base,
+            depmap=depmap,
+            changed=changed,
+        )
+        systems = with_map_system(depmap)
+        paths = changed_paths(changed)
+        matches = systems_for(depmap, paths)
+        edited = edited_definitions(change, depmap, merge_base, head, matches)
+        versions = Versions(change.repo, merge_base, head, systems, changed=paths, at_head=at_head)
+        touched, silent = touched_by(matches, edited, versions)
+        impact, violations = impact_and_violations(depmap, touched, silent, versions)
+        needing = needing_signoff(systems, depmap, impact, edited)
+        offered = [offer for source in offers for offer in source(context)]
+        counted, ignored = count(
+            offered,
+            needing,
+            depmap,
+            head=head,
+            author=change.author,
+            lookup=lookup,
+            still_holds=unchanged_impact(context, impact),
+        )
+        return decide(
+            context,
+            systems,
+            impact,
+            versions,
+            violations,
+            needing,
+            counted,
+            ignored,
+            unmapped=tuple(path for path, ids in matches.items() if not ids),
+            lookup=lookup,
+            author=change.author,
+        )
 
 
 def resolve_range(change: Change) -> tuple[str, str, str]:
@@ -106,15 +108,25 @@ def resolve_range(change: Change) -> tuple[str, str, str]:
 
 def map_and_change(
     change: Change, base: str, merge_base: str, head: str
-) -> tuple[Map, tuple[Changed, ...]]:
-    """The map, and the changed paths: git lists them while the map is read, side by side."""
+) -> tuple[Map, git.Reading, tuple[Changed, ...]]:
+    """The map, its version files at head, and the changed paths.
+
+    git lists the change while the map is loaded, then reads the version files while the
+    listing finishes: side by side.
+    """
     listing = git.Listing(change.repo, merge_base, head)
     try:
         depmap = read_map(change, base)
+        at_head = version_files(change.repo, head, with_map_system(depmap))
     except BaseException:
         listing.stop()
         raise
-    return depmap, listing.changed()
+    try:
+        changed = listing.changed()
+    except BaseException:
+        at_head.stop()
+        raise
+    return depmap, at_head, changed
 
 
 def read_map(change: Change, base: str) -> Map:
@@ -210,7 +222,7 @@ def impact_and_violations(
     A violated requirement makes its dependent affected whatever the edge's `on:`, and what is
     affected then passes impact on, which can reach further requirements.
     """
-    graph = Graph(depmap.edges)
+    graph = depmap.graph
     forced: frozenset[Edge] = frozenset()
     while True:
         impact = impacted(graph, touched, crosses=crosses, silent=silent, forced=forced)

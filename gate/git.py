@@ -344,34 +344,68 @@ def read_each_blob_at(
     """read_each_blob at each of several commits, at once.
 
     The commits' trees are listed side by side, and a blob that several commits share is read
-    once.
+    once (the same bytes object at each).
     """
-    wanted = list(dict.fromkeys(paths))
-    invalid: dict[str, bytes | GateError | None] = {
-        path: GateError(f"{path!r} is not a file path from the repository root")
-        for path in wanted
-        if not path or path.startswith("/") or {"", ".", ".."} & set(path.split("/"))
-    }
-    listed = [path for path in wanted if path not in invalid]
-    entries = _tree_entries(repo, list(dict.fromkeys(commits)), listed)
-    found: dict[str, dict[str, bytes | GateError | None]] = {}
-    shas: list[str] = []
-    for commit in commits:
-        found[commit] = dict(invalid)
-        for path, (mode, sha) in entries[commit].items():
-            problem = _not_a_file(path, commit, mode)
-            if problem is None:
-                shas.append(sha)
-            else:
-                found[commit][path] = problem
-    contents = _cat_blobs(repo, list(dict.fromkeys(shas)))
-    for commit in commits:
-        at = entries[commit]
-        for path in listed:
-            if path not in found[commit]:
-                found[commit][path] = contents[at[path][1]] if path in at else None
-        found[commit] = {path: found[commit][path] for path in wanted}
-    return found
+    reading = Reading(repo, commits, paths)
+    try:
+        return reading.result()
+    finally:
+        reading.stop()
+
+
+class Reading:
+    """read_each_blob_at, started now and finished when asked: git lists the trees meanwhile."""
+
+    def __init__(self, repo: str, commits: Sequence[str], paths: Iterable[str]) -> None:
+        self._repo = repo
+        self._commits = list(dict.fromkeys(commits))
+        self._wanted = list(dict.fromkeys(paths))
+        self._invalid: dict[str, bytes | GateError | None] = {
+            path: GateError(f"{path!r} is not a file path from the repository root")
+            for path in self._wanted
+            if not path or path.startswith("/") or {"", ".", ".."} & set(path.split("/"))
+        }
+        self._listed = [path for path in self._wanted if path not in self._invalid]
+        self._listings = _list_trees(repo, self._commits, self._listed)
+        self._result: dict[str, dict[str, bytes | GateError | None]] | None = None
+
+    def result(self) -> dict[str, dict[str, bytes | GateError | None]]:
+        """Each commit's {path: content, None where absent, or the GateError reading it raises}."""
+        if self._result is None:
+            self._result = self._read()
+        return self._result
+
+    def stop(self) -> None:
+        """End the listings still running (the reading is no longer wanted)."""
+        for _, listing in self._listings:
+            listing.stop()
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def _read(self) -> dict[str, dict[str, bytes | GateError | None]]:
+        entries = _tree_entries(self._listings, self._commits, self._listed)
+        found: dict[str, dict[str, bytes | GateError | None]] = {}
+        shas: list[str] = []
+        for commit in self._commits:
+            found[commit] = dict(self._invalid)
+            for path, (mode, sha) in entries[commit].items():
+                problem = _not_a_file(path, commit, mode)
+                if problem is None:
+                    shas.append(sha)
+                else:
+                    found[commit][path] = problem
+        contents = _cat_blobs(self._repo, list(dict.fromkeys(shas)))
+        for commit in self._commits:
+            at = entries[commit]
+            for path in self._listed:
+                if path not in found[commit]:
+                    found[commit][path] = contents[at[path][1]] if path in at else None
+            found[commit] = {path: found[commit][path] for path in self._wanted}
+        return found
 
 
 def _not_a_file(path: str, commit: str, mode: str) -> GateError | None:
@@ -387,15 +421,14 @@ def _not_a_file(path: str, commit: str, mode: str) -> GateError | None:
     return None
 
 
-def _tree_entries(
-    repo: str, commits: list[str], paths: list[str]
-) -> dict[str, dict[str, tuple[str, str]]]:
-    """(mode, object id) of each of paths that exists, at each commit.
+def _list_trees(repo: str, commits: list[str], paths: list[str]) -> list[tuple[str, _Background]]:
+    """Start listing (mode, object id) of each of paths at each commit, side by side.
 
     ls-tree reads paths literally (never as patterns), and object ids, unlike paths, fit
-    the line-based cat-file input whatever characters the names hold. The listings (one per
-    commit and chunk of paths) run side by side.
+    the line-based cat-file input whatever characters the names hold.
     """
+    if not paths:
+        return []
     # ls-tree shows what is inside a directory named with a path below it, not the directory:
     # a path that is a directory of another one asked for is listed on its own.
     parents = {path[:slash] for path in paths for slash in _slashes(path)}
@@ -411,14 +444,21 @@ def _tree_entries(
             for chunk in chunks:
                 listing = _Background(repo, (*args, _revision(commit), "--", *chunk))
                 listings.append((commit, listing))
-        outputs = [(commit, listing.finish()) for commit, listing in listings]
-    finally:
+    except BaseException:
         for _, listing in listings:
             listing.stop()
+        raise
+    return listings
+
+
+def _tree_entries(
+    listings: list[tuple[str, _Background]], commits: list[str], paths: list[str]
+) -> dict[str, dict[str, tuple[str, str]]]:
+    """(mode, object id) of each of paths that exists, at each commit, once listed."""
     entries: dict[str, dict[str, tuple[str, str]]] = {commit: {} for commit in commits}
     wanted = set(paths)
-    for commit, output in outputs:
-        for record in output.split(b"\0")[:-1]:
+    for commit, listing in listings:
+        for record in listing.finish().split(b"\0")[:-1]:
             meta, _, raw_path = record.partition(b"\t")
             fields = meta.decode("ascii", "replace").split(" ")
             if len(fields) != 3 or not _SHA.fullmatch(fields[2]):

@@ -20,14 +20,29 @@ from gate.versions import (
 
 
 class Versions:
-    """Reads each declared version once, from git objects, only for the systems asked about."""
+    """Reads each declared version once, from git objects, only for the systems asked about.
 
-    def __init__(self, repo: str, merge_base: str, head: str, systems: Mapping[str, System]):
+    The version files at head are read in one batch (started early, see version_files); at the
+    merge base only those the change touches are read: the rest are the same bytes there.
+    """
+
+    def __init__(
+        self,
+        repo: str,
+        merge_base: str,
+        head: str,
+        systems: Mapping[str, System],
+        *,
+        changed: Iterable[str],
+        at_head: git.Reading | None = None,
+    ):
         self._repo = repo
         self._commits = {"base": merge_base, "head": head}
         self._systems = systems
+        self._changed = frozenset(changed)
+        self._at_head = at_head if at_head is not None else version_files(repo, head, systems)
+        self._at_base: dict[str, bytes | GateError | None] | None = None
         self._read: dict[tuple[str, str], Version | None] = {}
-        self._files: dict[str, dict[str, bytes | GateError | None]] = {}  # which -> file -> data
 
     def before(self, sid: str) -> Version | None:
         """At the merge base; None when the system declares none or it cannot be read there."""
@@ -59,36 +74,49 @@ class Versions:
             spec = self._systems[sid].version
             if spec is None:
                 self._read[key] = None
-                return None
-            commit = self._commits[which]
-            data = self._file(which, spec.file)
-            try:
-                self._read[key] = read_version(
-                    spec, data, system=sid, commit_label=f"{which} {commit[:12]}"
-                )
-            except VersionUnreadable:
-                # At the merge base an unreadable version is an absent one: the bump is "added".
-                if which == "head":
-                    raise
-                self._read[key] = None
+            elif which == "base" and spec.file not in self._changed:
+                # The same bytes as at head: the same version, or none where head has none.
+                try:
+                    self._read[key] = self._version(sid, "head")
+                except VersionUnreadable:
+                    self._read[key] = None
+            else:
+                commit = self._commits[which]
+                data = self._file(which, spec.file)
+                try:
+                    self._read[key] = read_version(
+                        spec, data, system=sid, commit_label=f"{which} {commit[:12]}"
+                    )
+                except VersionUnreadable:
+                    # At the merge base an unreadable version is an absent one: "added".
+                    if which == "head":
+                        raise
+                    self._read[key] = None
         return self._read[key]
 
     def _file(self, which: str, file: str) -> bytes | None:
-        """A version file at the merge base or head.
-
-        The first one asked for brings every declared version file at both commits in one read:
-        a check needs many of them, and a git process per file costs far more than a file.
-        """
-        if not self._files:
-            # Both commits: a version asked for at one is compared with the other.
-            files = [s.version.file for s in self._systems.values() if s.version is not None]
-            commits = list(self._commits.values())
-            read = git.read_each_blob_at(self._repo, commits, files)
-            self._files = {which: read[commit] for which, commit in self._commits.items()}
-        data = self._files[which][file]
+        """A version file at head, or at the merge base when the change touches it."""
+        if which == "head":
+            data = self._at_head.result()[self._commits["head"]][file]
+        else:
+            if self._at_base is None:
+                # Every touched version file at once: a git process costs far more than a file.
+                files = sorted(_declared_files(self._systems) & self._changed)
+                merge_base = self._commits["base"]
+                self._at_base = git.read_each_blob_at(self._repo, [merge_base], files)[merge_base]
+            data = self._at_base[file]
         if isinstance(data, GateError):
             raise data
         return data
+
+
+def version_files(repo: str, head: str, systems: Mapping[str, System]) -> git.Reading:
+    """Start reading every declared version file at head: git reads them while the gate works."""
+    return git.Reading(repo, [head], sorted(_declared_files(systems)))
+
+
+def _declared_files(systems: Mapping[str, System]) -> set[str]:
+    return {system.version.file for system in systems.values() if system.version is not None}
 
 
 def violations_of(
