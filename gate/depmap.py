@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from gate.impact import Graph
     from gate.paths import Matcher
 
 OnFilter = Literal["any", "version", "major", "minor", "patch"]
@@ -111,3 +112,10 @@ class Map:
     def edges(self) -> tuple[Edge, ...]:
         """Every dependency of every system, in map order (kept: many stages walk them)."""
         return tuple(edge for system in self.systems.values() for edge in system.depends_on)
+
+    @functools.cached_property
+    def graph(self) -> Graph:
+        """The dependencies indexed for impact walks (kept in the map cache, like the matcher)."""
+        from gate.impact import Graph
+
+        return Graph(self.edges)

@@ -32,7 +32,9 @@ from gate.yamlstrict import collector_paused
 MIN_BYTES = 128 * 1024
 MAX_ENTRIES = 16
 _MAGIC = b"change-impact-gate map cache 1\n"
-_FINGERPRINTED = ("depmap.py", "maploader.py", "yamlstrict.py", "paths.py", "mapcache.py")
+_FINGERPRINTED = (
+    "depmap.py", "maploader.py", "yamlstrict.py", "paths.py", "impact.py", "mapcache.py",
+)  # fmt: skip
 # What unpickling a payload whose digest is right may still raise if its classes changed.
 _STALE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 
@@ -115,7 +117,9 @@ def _read(entry: str, sha256: str, path: str | None) -> Map | None:
 
 
 def _write(entry: str, depmap: Map) -> None:
-    depmap.matcher  # noqa: B018 -- computed now, to be kept in the entry with the map
+    # Computed now, to be kept in the entry with the map.
+    depmap.matcher  # noqa: B018
+    depmap.graph  # noqa: B018
     payload = pickle.dumps(depmap, protocol=pickle.HIGHEST_PROTOCOL)
     directory = os.path.dirname(entry)
     try:
