@@ -278,29 +278,35 @@ def _diff(merge_base: str, head: str) -> tuple[str, ...]:
 
 
 def _changes(output: bytes) -> tuple[Changed, ...]:
-    fields = output.split(b"\0")
-    unterminated = fields.pop()
-    if unterminated:
+    if output and not output.endswith(b"\0"):
+        unterminated = output[output.rfind(b"\0") + 1 :]
         raise GateError(
             f"git diff output ends without a NUL ({unterminated!r}); the change cannot be read "
             "in full"
         )
+    try:
+        fields = output.decode("utf-8").split("\0")
+    except UnicodeDecodeError:
+        for raw in output.split(b"\0"):
+            _decode_path(raw)  # raises, naming the path
+        raise
+    fields.pop()  # after the last NUL
     records: list[Changed] = []
-    index = 0
-    while index < len(fields):
-        status = fields[index].decode("ascii", "replace")
-        paths = 2 if _RENAME_OR_COPY.fullmatch(status) else 1 if status in _STATUSES else 0
-        if paths == 0 or index + paths >= len(fields):
+    index, count = 0, len(fields)
+    while index < count:
+        status = fields[index]
+        if status in _STATUSES and index + 1 < count:
+            records.append(Changed(status=status, path=fields[index + 1]))
+            index += 2
+        elif _RENAME_OR_COPY.fullmatch(status) and index + 2 < count:
+            old_path, path = fields[index + 1], fields[index + 2]
+            records.append(Changed(status=status[0], path=path, old_path=old_path))
+            index += 3
+        else:
             raise GateError(
                 f"unexpected record in git diff output: {fields[index : index + 3]!r}; "
                 "the change cannot be read in full"
             )
-        names = [_decode_path(raw) for raw in fields[index + 1 : index + 1 + paths]]
-        if paths == 2:
-            records.append(Changed(status=status[0], path=names[1], old_path=names[0]))
-        else:
-            records.append(Changed(status=status, path=names[0]))
-        index += 1 + paths
     return tuple(records)
 
 
