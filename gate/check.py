@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from gate import git
-from gate.depmap import DEFAULT_MAP_PATH, Edge, Map, System
+from gate.depmap import DEFAULT_MAP_PATH, Edge, Map, SignoffRule, System
 from gate.errors import GateError, MapError
 from gate.impact import Impact, impacted
 from gate.owners import TeamLookup
@@ -54,7 +55,11 @@ def check(
     """Evaluate one change; the stages, in order."""
     base, head, merge_base = resolve_range(change)
     depmap, at_head, changed = map_and_change(change, base, merge_base, head)
-    with at_head:
+    systems = with_map_system(depmap)
+    paths = changed_paths(changed)
+    # Started first: git reads the version files the change touches while paths are matched.
+    versions = Versions(change.repo, merge_base, head, systems, changed=paths, at_head=at_head)
+    with versions:
         context = Context(
             repo=change.repo,
             base=base,
@@ -63,11 +68,8 @@ def check(
             depmap=depmap,
             changed=changed,
         )
-        systems = with_map_system(depmap)
-        paths = changed_paths(changed)
         matches = systems_for(depmap, paths)
         edited = edited_definitions(change, depmap, merge_base, head, matches)
-        versions = Versions(change.repo, merge_base, head, systems, changed=paths, at_head=at_head)
         touched, silent = touched_by(matches, edited, versions)
         impact, violations = impact_and_violations(depmap, touched, silent, versions)
         needing = needing_signoff(systems, depmap, impact, edited)
@@ -320,20 +322,31 @@ def decide(
     for violation in violations:
         violated.setdefault(violation.dependent, []).append(violation)
     results: list[SystemResult] = []
+    # Where no sign-off was given, a state depends on the owners and the rule alone.
+    unsigned: dict[tuple[tuple[str, ...], SignoffRule, bool], SignoffState] = {}
     for sid in order:
         system = systems[sid]
         owned = needing.get(sid)
-        signoff = (
-            state(owned, counted.get(sid, []), context.depmap, lookup)
-            if owned is not None
-            else SignoffState(required=False, satisfied=True, rule=str(system.signoff))
-        )
+        given = counted.get(sid)
+        if owned is not None and given:
+            signoff = state(owned, given, context.depmap, lookup)
+        else:
+            key = (system.owners, system.signoff, owned is not None)
+            found = unsigned.get(key)
+            if found is None:
+                found = unsigned[key] = (
+                    state(owned, [], context.depmap, lookup)
+                    if owned is not None
+                    else SignoffState(required=False, satisfied=True, rule=str(system.signoff))
+                )
+            signoff = found
+        because, truncated = impact.because(sid)
         results.append(
             SystemResult(
                 id=sid,
                 affected="touched" if sid in impact.touched else "impacted",
-                because=impact.impacted.get(sid, ()),
-                because_truncated=sid in impact.truncated,
+                because=because,
+                because_truncated=truncated,
                 owners=system.owners,
                 kind=system.kind,
                 description=system.description,
@@ -362,6 +375,6 @@ def decide(
         unmapped_policy=policy.unmapped,
         author=author,
         ignored=tuple(ignored),
-        edges=tuple((edge.dependency, edge.dependent) for edge in impact.crossed),
+        edges=tuple(map(attrgetter("dependency", "dependent"), impact.crossed)),
         notes=tuple(notes),
     )

@@ -52,6 +52,12 @@ class Impact:
     def affected(self) -> frozenset[str]:
         return self.touched.union(self.impacted)
 
+    def because(self, system: str) -> tuple[tuple[Chain, ...], bool]:
+        """The chains from a touched system to `system`, and whether MAX_CHAINS cut them."""
+        if system not in self.impacted:
+            return (), False
+        return self.impacted[system], system in self.truncated
+
 
 def impacted(
     edges: Iterable[Edge] | Graph,
