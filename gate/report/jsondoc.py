@@ -16,6 +16,7 @@ def render(report: Report) -> str:
 
 
 def document(report: Report) -> dict[str, Any]:
+    # Tuples stay tuples: both encoders write them as arrays, and copying them costs.
     return {
         "schema": SCHEMA,
         "verdict": report.verdict,
@@ -39,9 +40,9 @@ def system_document(result: SystemResult) -> dict[str, Any]:
         "id": result.id,
         "kind": result.kind,
         "affected": result.affected,
-        "because": [list(chain) for chain in result.because],
+        "because": result.because,
         "because_truncated": result.because_truncated,
-        "owners": list(result.owners),
+        "owners": result.owners,
         "version": flat(result.version) if result.version is not None else None,
         "violations": [flat(violation) for violation in result.violations],
         "signoff": {
@@ -49,7 +50,7 @@ def system_document(result: SystemResult) -> dict[str, Any]:
             "satisfied": result.signoff.satisfied,
             "rule": result.signoff.rule,
             "by": [flat(signoff) for signoff in result.signoff.by],
-            "waiting_for": list(result.signoff.waiting_for),
+            "waiting_for": result.signoff.waiting_for,
         },
     }
 
