@@ -41,8 +41,25 @@ class Versions:
         self._systems = systems
         self._changed = frozenset(changed)
         self._at_head = at_head if at_head is not None else version_files(repo, head, systems)
-        self._at_base: dict[str, bytes | GateError | None] | None = None
+        # Every touched version file at once, read while the gate works on.
+        touched = sorted(_declared_files(systems) & self._changed)
+        try:
+            self._at_base = git.Reading(repo, [merge_base], touched)
+        except BaseException:
+            self._at_head.stop()
+            raise
         self._read: dict[tuple[str, str], Version | None] = {}
+
+    def stop(self) -> None:
+        """End the reads still running (the check ended early)."""
+        self._at_head.stop()
+        self._at_base.stop()
+
+    def __enter__(self) -> Versions:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
 
     def before(self, sid: str) -> Version | None:
         """At the merge base; None when the system declares none or it cannot be read there."""
@@ -96,15 +113,8 @@ class Versions:
 
     def _file(self, which: str, file: str) -> bytes | None:
         """A version file at head, or at the merge base when the change touches it."""
-        if which == "head":
-            data = self._at_head.result()[self._commits["head"]][file]
-        else:
-            if self._at_base is None:
-                # Every touched version file at once: a git process costs far more than a file.
-                files = sorted(_declared_files(self._systems) & self._changed)
-                merge_base = self._commits["base"]
-                self._at_base = git.read_each_blob_at(self._repo, [merge_base], files)[merge_base]
-            data = self._at_base[file]
+        reading = self._at_head if which == "head" else self._at_base
+        data = reading.result()[self._commits[which]][file]
         if isinstance(data, GateError):
             raise data
         return data
