@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from gate.tuples import pickled_as_tuples
 
 if TYPE_CHECKING:
     from gate.impact import Graph
@@ -28,8 +30,7 @@ class Team:
     github_team: str | None = None  # "org/slug"
 
 
-@dataclass(frozen=True, kw_only=True)
-class VersionSpec:
+class VersionSpec(NamedTuple):
     file: str
     pattern: str | None = None
     key: str | None = None
@@ -38,8 +39,9 @@ class VersionSpec:
     scheme: Scheme = "pep440"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Edge:
+class Edge(NamedTuple):
+    """A dependency."""
+
     dependent: str  # the system that declares depends_on
     dependency: str  # the system it depends on; impact flows dependency -> dependent
     reason: str = ""
@@ -47,8 +49,7 @@ class Edge:
     requires: str | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class System:
+class System(NamedTuple):
     id: str
     owners: tuple[str, ...]  # team keys, or "@login"
     paths: tuple[str, ...] = ()  # patterns as written; version.file is matched too
@@ -64,6 +65,9 @@ class System:
         if self.version is None:
             return self.paths
         return (*self.paths, "/" + self.version.file)
+
+
+pickled_as_tuples(VersionSpec, Edge, System)
 
 
 @dataclass(frozen=True, kw_only=True)

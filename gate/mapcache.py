@@ -33,7 +33,8 @@ MIN_BYTES = 128 * 1024
 MAX_ENTRIES = 16
 _MAGIC = b"change-impact-gate map cache 1\n"
 _FINGERPRINTED = (
-    "depmap.py", "maploader.py", "yamlstrict.py", "paths.py", "impact.py", "mapcache.py",
+    "depmap.py", "maploader.py", "yamlstrict.py", "paths.py", "impact.py", "tuples.py",
+    "mapcache.py",
 )  # fmt: skip
 # What unpickling a payload whose digest is right may still raise if its classes changed.
 _STALE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)

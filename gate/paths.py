@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
+
+from gate.tuples import pickled_as_tuples
 
 _WILDCARD = re.compile(r"[*?\[]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -178,8 +181,16 @@ _LITERAL, _GLOB, _REGEX, _ANY_DEPTH = range(4)
 _Op = tuple[int, str, str, "re.Pattern[str] | None"]
 
 
-def _op(component: str, regexes: dict[str, re.Pattern[str]]) -> _Op:
-    """The matcher of one component: most are a literal or one '*' between two literals."""
+def _op(component: str, made: dict[str, _Op]) -> _Op:
+    """The matcher of one component, made once and shared (the map cache then stores it once)."""
+    op = made.get(component)
+    if op is None:
+        op = made[component] = _new_op(component)
+    return op
+
+
+def _new_op(component: str) -> _Op:
+    """Most components are a literal or one '*' between two literals."""
     if component == "**":
         return (_ANY_DEPTH, "", "", None)
     if _WILDCARD.search(component) is None:
@@ -187,10 +198,7 @@ def _op(component: str, regexes: dict[str, re.Pattern[str]]) -> _Op:
     if "?" not in component and "[" not in component and component.count("*") == 1:
         star = component.index("*")
         return (_GLOB, component[:star], component[star + 1 :], None)
-    compiled = regexes.get(component)
-    if compiled is None:
-        compiled = regexes[component] = re.compile(_component_regex(component), re.DOTALL)
-    return (_REGEX, "", "", compiled)
+    return (_REGEX, "", "", re.compile(_component_regex(component), re.DOTALL))
 
 
 def _literal_ends(component: str) -> tuple[str, str]:
@@ -201,12 +209,70 @@ def _literal_ends(component: str) -> tuple[str, str]:
     return prefix, suffix
 
 
-class _Tail:
+class _Pattern(NamedTuple):
     """The rest of a pattern from its first component with a wildcard, matched component-wise.
 
     Each component of a pattern matches exactly one component of the path, except '**', which
     matches any number of them: the same meaning as pattern_regex, without a regex per pattern.
     """
+
+    ops: tuple[_Op, ...]
+    dir_only: bool
+    systems: frozenset[str]
+
+    def matches(self, parts: list[str], start: int) -> bool:
+        return _match(self.ops, 0, parts, start, self.dir_only)
+
+
+class _Lookup(NamedTuple):
+    """Patterns by a literal text a path component must hold for them to match, and the rest."""
+
+    exact: dict[str, tuple[_Pattern, ...]]
+    prefixes: dict[str, tuple[_Pattern, ...]]
+    suffixes: dict[str, tuple[_Pattern, ...]]
+    prefix_lengths: tuple[int, ...]
+    suffix_lengths: tuple[int, ...]
+    residue: tuple[_Pattern, ...]
+
+    def candidates(self, part: str, into: dict[int, _Pattern]) -> None:
+        """Add the patterns whose literal fits part (by identity, so each is tried once)."""
+        for pattern in self.exact.get(part, ()):
+            into[id(pattern)] = pattern
+        size = len(part)
+        for length in self.prefix_lengths:
+            if length > size:
+                break
+            for pattern in self.prefixes.get(part[:length], ()):
+                into[id(pattern)] = pattern
+        for length in self.suffix_lengths:
+            if length > size:
+                break
+            for pattern in self.suffixes.get(part[-length:], ()):
+                into[id(pattern)] = pattern
+
+
+class _Trie(NamedTuple):
+    """A trie node: the patterns whose literal leading components lead here.
+
+    Empty parts are None, not empty containers: a large map's trie has tens of thousands of
+    nodes, most of them leaves, and is kept (pickled) with the map.
+    """
+
+    children: dict[str, _Trie] | None
+    ends: frozenset[str] | None  # patterns that end here: this path or directory
+    ends_dir_only: frozenset[str] | None  # ... that end here with '/': directory only
+    # Patterns by the literal start or end of their first component, which the path's next
+    # component must then have; patterns whose first component can be any component ('*',
+    # '**') by a literal of a later one, which some component further on must have.
+    next: _Lookup | None
+    below: _Lookup | None
+
+
+pickled_as_tuples(_Pattern, _Lookup, _Trie)
+
+
+class _Tail:
+    """A _Pattern while the trie is built: the systems that share it still being added."""
 
     __slots__ = ("dir_only", "ops", "systems")
 
@@ -215,8 +281,8 @@ class _Tail:
         self.dir_only = dir_only
         self.systems: set[str] = set()
 
-    def matches(self, parts: list[str], start: int) -> bool:
-        return _match(self.ops, 0, parts, start, self.dir_only)
+    def frozen(self) -> _Pattern:
+        return _Pattern(self.ops, self.dir_only, frozenset(self.systems))
 
 
 def _match(ops: tuple[_Op, ...], index: int, parts: list[str], at: int, dir_only: bool) -> bool:
@@ -253,7 +319,7 @@ def _match(ops: tuple[_Op, ...], index: int, parts: list[str], at: int, dir_only
 
 
 class _Index:
-    """Tails by a literal text a path component must hold for them to match, and the rest."""
+    """A _Lookup while the trie is built."""
 
     __slots__ = ("exact", "prefix_lengths", "prefixes", "residue", "suffix_lengths", "suffixes")
 
@@ -279,42 +345,32 @@ class _Index:
         else:
             self.residue.append(tail)
 
-    def candidates(self, part: str, into: dict[int, _Tail]) -> None:
-        """Add the tails whose literal fits part (by identity, so each is tried once)."""
-        for tail in self.exact.get(part, ()):
-            into[id(tail)] = tail
-        size = len(part)
-        for length in self.prefix_lengths:
-            if length > size:
-                break
-            for tail in self.prefixes.get(part[:length], ()):
-                into[id(tail)] = tail
-        for length in self.suffix_lengths:
-            if length > size:
-                break
-            for tail in self.suffixes.get(part[-length:], ()):
-                into[id(tail)] = tail
+    def frozen(self) -> _Lookup:
+        def patterns(tails: list[_Tail]) -> tuple[_Pattern, ...]:
+            return tuple(tail.frozen() for tail in tails)
+
+        return _Lookup(
+            exact={text: patterns(tails) for text, tails in self.exact.items()},
+            prefixes={text: patterns(tails) for text, tails in self.prefixes.items()},
+            suffixes={text: patterns(tails) for text, tails in self.suffixes.items()},
+            prefix_lengths=self.prefix_lengths,
+            suffix_lengths=self.suffix_lengths,
+            residue=patterns(self.residue),
+        )
 
 
 _Built = dict[tuple[int, tuple[_Op, ...], bool], _Tail]  # tails being added, by node and form
 
 
 class _Node:
-    """A trie node: the patterns whose literal leading components lead here.
-
-    Empty parts are None, not empty containers: a large map's trie has tens of thousands of
-    nodes, most of them leaves, and is kept (pickled) with the map.
-    """
+    """A _Trie node while the trie is built."""
 
     __slots__ = ("below", "children", "ends", "ends_dir_only", "next")
 
     def __init__(self) -> None:
         self.children: dict[str, _Node] | None = None
-        self.ends: set[str] | None = None  # patterns that end here: this path or directory
-        self.ends_dir_only: set[str] | None = None  # ... that end here with '/': directory only
-        # Tails by the literal start or end of their first component, which the path's next
-        # component must then have; tails whose first component can be any component ('*',
-        # '**') by a literal of a later one, which some component further on must have.
+        self.ends: set[str] | None = None
+        self.ends_dir_only: set[str] | None = None
         self.next: _Index | None = None
         self.below: _Index | None = None
 
@@ -342,9 +398,9 @@ class _Node:
         components: list[str],
         dir_only: bool,
         built: _Built,
-        regexes: dict[str, re.Pattern[str]],
+        made: dict[str, _Op],
     ) -> None:
-        ops = tuple(_op(component, regexes) for component in components)
+        ops = tuple(_op(component, made) for component in components)
         tail = built.get((id(self), ops, dir_only))
         if tail is None:
             tail = built[(id(self), ops, dir_only)] = _Tail(ops, dir_only)
@@ -358,6 +414,30 @@ class _Node:
                     self.below = _Index()
                 self.below.add(tail, *_later_literal(components))
         tail.systems.add(system)
+
+
+def _frozen(root: _Node) -> _Trie:
+    """The built trie as tuples, children before parents (without recursion: paths run deep)."""
+    done: dict[int, _Trie] = {}
+    stack: list[tuple[_Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done:
+            stack.append((node, True))
+            stack.extend((child, False) for child in (node.children or {}).values())
+            continue
+        done[id(node)] = _Trie(
+            children=(
+                None
+                if node.children is None
+                else {name: done[id(child)] for name, child in node.children.items()}
+            ),
+            ends=None if node.ends is None else frozenset(node.ends),
+            ends_dir_only=None if node.ends_dir_only is None else frozenset(node.ends_dir_only),
+            next=None if node.next is None else node.next.frozen(),
+            below=None if node.below is None else node.below.frozen(),
+        )
+    return done[id(root)]
 
 
 def _later_literal(components: list[str]) -> tuple[str, str, str]:
@@ -388,32 +468,14 @@ class Matcher:
     """
 
     def __init__(self, owners: Iterable[tuple[str, Sequence[str]]]) -> None:
-        self._anchored = _Node()
-        self._floating = _Node()
+        anchored, floating = _Node(), _Node()
         built: _Built = {}  # equal tails under one node are one
-        regexes: dict[str, re.Pattern[str]] = {}  # by component, each compiled once
+        made: dict[str, _Op] = {}  # each component's op, made once
         for system, patterns in owners:
             for pattern in patterns:
-                self._add(system, pattern, built, regexes)
-
-    def _add(
-        self, system: str, pattern: str, built: _Built, regexes: dict[str, re.Pattern[str]]
-    ) -> None:
-        try:
-            anchored, components, dir_only = _split(pattern)
-        except _Problem as problem:
-            raise ValueError(f"pattern {pattern!r} of {system!r}: {problem}") from None
-        node = self._anchored if anchored else self._floating
-        # A leading '**/' matches any depth: the same as trying the rest from every component.
-        if len(components) > 1 and components[0] == "**":
-            components = components[1:]
-            node = self._floating
-        for index, component in enumerate(components):
-            if _WILDCARD.search(component):
-                node.add_tail(system, components[index:], dir_only, built, regexes)
-                return
-            node = node.child(component)
-        node.end(system, dir_only)
+                _add(anchored, floating, system, pattern, built, made)
+        self._anchored = _frozen(anchored)
+        self._floating = _frozen(floating)
 
     def systems_for(self, path: str) -> frozenset[str]:
         """Every system any of whose patterns matches path (relative to the repository root)."""
@@ -427,7 +489,32 @@ class Matcher:
         return frozenset(found)
 
 
-def _walk(node: _Node, parts: list[str], depth: int, found: set[str]) -> None:
+def _add(
+    anchored: _Node,
+    floating: _Node,
+    system: str,
+    pattern: str,
+    built: _Built,
+    made: dict[str, _Op],
+) -> None:
+    try:
+        is_anchored, components, dir_only = _split(pattern)
+    except _Problem as problem:
+        raise ValueError(f"pattern {pattern!r} of {system!r}: {problem}") from None
+    node = anchored if is_anchored else floating
+    # A leading '**/' matches any depth: the same as trying the rest from every component.
+    if len(components) > 1 and components[0] == "**":
+        components = components[1:]
+        node = floating
+    for index, component in enumerate(components):
+        if _WILDCARD.search(component):
+            node.add_tail(system, components[index:], dir_only, built, made)
+            return
+        node = node.child(component)
+    node.end(system, dir_only)
+
+
+def _walk(node: _Trie, parts: list[str], depth: int, found: set[str]) -> None:
     """Add to found the systems of patterns under node that match parts from parts[depth]."""
     count = len(parts)
     while True:
@@ -438,7 +525,7 @@ def _walk(node: _Node, parts: list[str], depth: int, found: set[str]) -> None:
         if depth == count:
             return
         if node.next is not None or node.below is not None:
-            candidates: dict[int, _Tail] = {}
+            candidates: dict[int, _Pattern] = {}
             if node.next is not None:
                 node.next.candidates(parts[depth], candidates)
                 for tail in node.next.residue:
