@@ -163,9 +163,9 @@ def matching(inputs: Inputs, rounds: int) -> list[Row]:
     import pathspec
 
     from gate import git
-    from gate.check import changed_paths, with_map_system
     from gate.depmap import load_map
     from gate.paths import Matcher
+    from gate.stages import changed_paths, with_map_system
 
     depmap = load_map(
         inputs.map_file.read_bytes(), str(inputs.map_file), path="dependency-map.yaml"

@@ -1,20 +1,18 @@
-"""The check pipeline: map, change, touched systems, impact, versions, sign-offs, verdict."""
+"""The check: resolve the range, set git to work on it, then run the stages in order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from typing import TYPE_CHECKING
 
-from gate import git
-from gate.depmap import DEFAULT_MAP_PATH, Edge, Map, SignoffRule, System
-from gate.errors import GateError, MapError
-from gate.impact import Impact, impacted
-from gate.owners import TeamLookup
-from gate.report import Changed, Ignored, Report, Signoff, SignoffState, SystemResult, Violation
-from gate.signoffs import Offer, Owned, StillHolds, count, state
-from gate.versioned import Versions, version_files, violations_of
-from gate.versions import crosses
+from gate import DEFAULT_MAP_PATH, git
+
+if TYPE_CHECKING:
+    from gate.depmap import Map
+    from gate.owners import TeamLookup
+    from gate.report import Changed, Report
+    from gate.signoffs import Offer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -43,7 +41,7 @@ class Context:
 
 
 # Called once the change is known, to gather sign-offs (a ledger file, GitHub reviews, ...).
-OfferSource = Callable[[Context], Iterable[Offer]]
+OfferSource = Callable[[Context], Iterable["Offer"]]
 
 
 def check(
@@ -52,50 +50,26 @@ def check(
     offers: Sequence[OfferSource] = (),
     lookup: TeamLookup | None = None,
 ) -> Report:
-    """Evaluate one change; the stages, in order."""
+    """Evaluate one change.
+
+    Once the range is known git lists the change and reads the map while the stages' code is
+    loaded: on a large change git takes as long as everything else.
+    """
     base, head, merge_base = resolve_range(change)
-    depmap, at_head, changed = map_and_change(change, base, merge_base, head)
-    systems = with_map_system(depmap)
-    paths = changed_paths(changed)
-    # Started first: git reads the version files the change touches while paths are matched.
-    versions = Versions(change.repo, merge_base, head, systems, changed=paths, at_head=at_head)
-    with versions:
-        context = Context(
-            repo=change.repo,
-            base=base,
-            head=head,
-            merge_base=merge_base,
-            depmap=depmap,
-            changed=changed,
-        )
-        matches = systems_for(depmap, paths)
-        edited = edited_definitions(change, depmap, merge_base, head, matches)
-        touched, silent = touched_by(matches, edited, versions)
-        impact, violations = impact_and_violations(depmap, touched, silent, versions)
-        needing = needing_signoff(systems, depmap, impact, edited)
-        offered = [offer for source in offers for offer in source(context)]
-        counted, ignored = count(
-            offered,
-            needing,
-            depmap,
-            head=head,
-            author=change.author,
-            lookup=lookup,
-            still_holds=unchanged_impact(context, impact),
-        )
-        return decide(
-            context,
-            systems,
-            impact,
-            versions,
-            violations,
-            needing,
-            counted,
-            ignored,
-            unmapped=tuple(path for path, ids in matches.items() if not ids),
-            lookup=lookup,
-            author=change.author,
-        )
+    listing = git.Listing(change.repo, merge_base, head)
+    map_blob = None
+    try:
+        if change.map_file is None:
+            map_blob = git.Reading(change.repo, [base], [change.map_path])
+        from gate import stages
+    except BaseException:
+        listing.stop()
+        if map_blob is not None:
+            map_blob.stop()
+        raise
+    return stages.run(
+        change, base, head, merge_base, listing, map_blob, offers=offers, lookup=lookup
+    )
 
 
 def resolve_range(change: Change) -> tuple[str, str, str]:
@@ -106,275 +80,3 @@ def resolve_range(change: Change) -> tuple[str, str, str]:
         base = git.resolve(change.repo, change.base, what="--base")
     head = git.resolve(change.repo, change.head, what="--head")
     return base, head, git.merge_base(change.repo, base, head, deepen=change.deepen)
-
-
-def map_and_change(
-    change: Change, base: str, merge_base: str, head: str
-) -> tuple[Map, git.Reading, tuple[Changed, ...]]:
-    """The map, its version files at head, and the changed paths.
-
-    git lists the change while the map is loaded, then reads the version files while the
-    listing finishes: side by side.
-    """
-    listing = git.Listing(change.repo, merge_base, head)
-    try:
-        depmap = read_map(change, base)
-        at_head = version_files(change.repo, head, with_map_system(depmap))
-    except BaseException:
-        listing.stop()
-        raise
-    try:
-        changed = listing.changed()
-    except BaseException:
-        at_head.stop()
-        raise
-    return depmap, at_head, changed
-
-
-def read_map(change: Change, base: str) -> Map:
-    """The map the change is judged by: from the base commit, or a file outside the change."""
-    from gate.mapcache import load_cached
-    from gate.maps import working_map
-
-    if change.map_file is not None:
-        return working_map(change.repo, change.map_path, change.map_file)
-    blob = git.read_blobs(change.repo, base, [change.map_path])[change.map_path]
-    if blob is None:
-        raise GateError(
-            f"there is no {change.map_path} at the base commit {base[:12]}. The map is read from"
-            " the base so that a change cannot rewrite the rules it is judged by; a change that"
-            " adds the map has nothing to be judged by. Merge the map on its own first (reviewed"
-            " by hand), pass --map PATH if it lives elsewhere, or --map-file FILE."
-        )
-    return load_cached(blob, f"{change.map_path}@{base}", path=change.map_path)
-
-
-def with_map_system(depmap: Map) -> dict[str, System]:
-    """The map's systems, plus the in-repository map file as a system owned by map-owners."""
-    systems = dict(depmap.systems)
-    if depmap.own_system is not None:
-        systems[depmap.own_system.id] = depmap.own_system
-    return systems
-
-
-def changed_paths(changed: Iterable[Changed]) -> list[str]:
-    """Every path the change shows, both sides of a rename included, in order, once each."""
-    paths: dict[str, None] = {}
-    for entry in changed:
-        if entry.old_path is not None:
-            paths[entry.old_path] = None
-        paths[entry.path] = None
-    return list(paths)
-
-
-def systems_for(depmap: Map, paths: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The systems each path touches (the map's own file is one)."""
-    matcher = depmap.matcher
-    return {path: matcher.systems_for(path) for path in paths}
-
-
-def edited_definitions(
-    change: Change,
-    depmap: Map,
-    merge_base: str,
-    head: str,
-    matches: Mapping[str, frozenset[str]],
-) -> frozenset[str]:
-    """Systems of the base map whose definition the change edits in the in-repository map."""
-    from gate.mapcache import load_cached
-
-    if depmap.path is None or depmap.path not in matches:
-        return frozenset()
-    path = depmap.path
-    before = git.read_blobs(change.repo, merge_base, [path])[path]
-    after = git.read_blobs(change.repo, head, [path])[path]
-    if after is None:
-        return frozenset(depmap.systems)
-    try:
-        new = load_cached(after, f"{path}@{head}", path=path)
-    except MapError as error:
-        raise GateError(
-            f"the change leaves {path} invalid, so the gate cannot tell which systems it"
-            f" redefines; fix these in the change:\n{error}"
-        ) from None
-    old = load_cached(before, f"{path}@{merge_base}", path=path) if before is not None else None
-    return frozenset(
-        sid for sid in depmap.systems if old is None or old.systems.get(sid) != new.systems.get(sid)
-    )
-
-
-def touched_by(
-    matches: Mapping[str, frozenset[str]], edited: frozenset[str], versions: Versions
-) -> tuple[dict[str, str | None], frozenset[str]]:
-    """Touched systems with their version bump (None: not a version change), and the silent ones.
-
-    A system touched only by an edit of its definition in the map carries no impact further.
-    """
-    by_files = {sid for ids in matches.values() for sid in ids}
-    touched: dict[str, str | None] = dict.fromkeys(edited)
-    touched.update({sid: versions.bump(sid) for sid in by_files})
-    return touched, frozenset(edited - by_files)
-
-
-def impact_and_violations(
-    depmap: Map, touched: Mapping[str, str | None], silent: frozenset[str], versions: Versions
-) -> tuple[Impact, tuple[Violation, ...]]:
-    """Impact, then requirements on every edge with an affected end, until nothing new is reached.
-
-    A violated requirement makes its dependent affected whatever the edge's `on:`, and what is
-    affected then passes impact on, which can reach further requirements.
-    """
-    graph = depmap.graph
-    forced: frozenset[Edge] = frozenset()
-    while True:
-        impact = impacted(graph, touched, crosses=crosses, silent=silent, forced=forced)
-        affected = impact.affected()
-        violations = violations_of(depmap.edges, affected, versions)
-        violated = {(v.dependent, v.dependency) for v in violations}
-        newly = frozenset(
-            edge
-            for edge in depmap.edges
-            if (edge.dependent, edge.dependency) in violated and edge.dependent not in affected
-        )
-        if not newly - forced:
-            return impact, violations
-        forced |= newly
-
-
-def needing_signoff(
-    systems: Mapping[str, System], depmap: Map, impact: Impact, edited: frozenset[str]
-) -> dict[str, Owned]:
-    """Affected systems whose owners must sign off, under the base map's policy."""
-    needing: dict[str, Owned] = {}
-    for sid in impact.affected():
-        system = systems[sid]
-        required = (
-            sid in impact.impacted
-            or sid in edited
-            or sid == depmap.path
-            or depmap.policy.signoff_touched
-        )
-        if required:
-            needing[sid] = Owned(id=sid, owners=system.owners, rule=system.signoff)
-    return needing
-
-
-def unchanged_impact(context: Context, impact: Impact) -> StillHolds | None:
-    """Under `stale-signoffs: impact`: does a sign-off on an earlier commit still hold at head?
-
-    It does when nothing between that commit and head touches the system or any system on a
-    chain that reaches it, and the map itself is unchanged.
-    """
-    if context.depmap.policy.stale_signoffs != "impact":
-        return None
-    into: dict[str, set[str]] = {}
-    for edge in impact.crossed:
-        into.setdefault(edge.dependent, set()).add(edge.dependency)
-
-    def upstream(system: str) -> set[str]:
-        """The system and every system whose change reached it in this evaluation."""
-        seen, todo = {system}, [system]
-        while todo:
-            for source in into.get(todo.pop(), ()):
-                if source not in seen:
-                    seen.add(source)
-                    todo.append(source)
-        return seen
-
-    cache: dict[str, frozenset[str] | None] = {}
-
-    def still_holds(commit: str, system: str) -> bool:
-        if commit not in cache:
-            if not git.is_commit(context.repo, commit):
-                cache[commit] = None
-            else:
-                since = git.changed(context.repo, commit, context.head)
-                cache[commit] = frozenset().union(
-                    *systems_for(context.depmap, changed_paths(since)).values()
-                )
-        touched_since = cache[commit]
-        if touched_since is None:
-            return False
-        if context.depmap.path is not None and context.depmap.path in touched_since:
-            return False
-        return not touched_since & upstream(system)
-
-    return still_holds
-
-
-def decide(
-    context: Context,
-    systems: Mapping[str, System],
-    impact: Impact,
-    versions: Versions,
-    violations: tuple[Violation, ...],
-    needing: Mapping[str, Owned],
-    counted: Mapping[str, list[Signoff]],
-    ignored: list[Ignored],
-    *,
-    unmapped: tuple[str, ...],
-    lookup: TeamLookup | None,
-    author: str | None,
-) -> Report:
-    """The verdict, and the report that explains it."""
-    order = sorted(impact.touched) + sorted(impact.impacted)
-    violated: dict[str, list[Violation]] = {}
-    for violation in violations:
-        violated.setdefault(violation.dependent, []).append(violation)
-    results: list[SystemResult] = []
-    # Where no sign-off was given, a state depends on the owners and the rule alone.
-    unsigned: dict[tuple[tuple[str, ...], SignoffRule, bool], SignoffState] = {}
-    for sid in order:
-        system = systems[sid]
-        owned = needing.get(sid)
-        given = counted.get(sid)
-        if owned is not None and given:
-            signoff = state(owned, given, context.depmap, lookup)
-        else:
-            key = (system.owners, system.signoff, owned is not None)
-            found = unsigned.get(key)
-            if found is None:
-                found = unsigned[key] = (
-                    state(owned, [], context.depmap, lookup)
-                    if owned is not None
-                    else SignoffState(required=False, satisfied=True, rule=str(system.signoff))
-                )
-            signoff = found
-        because, truncated = impact.because(sid)
-        results.append(
-            SystemResult(
-                id=sid,
-                affected="touched" if sid in impact.touched else "impacted",
-                because=because,
-                because_truncated=truncated,
-                owners=system.owners,
-                kind=system.kind,
-                description=system.description,
-                version=versions.change(sid) if system.version is not None else None,
-                violations=tuple(violated.get(sid, ())),
-                signoff=signoff,
-            )
-        )
-    pending = tuple(r.id for r in results if not r.signoff.satisfied)
-    policy = context.depmap.policy
-    blocked = bool(pending or violations or (unmapped and policy.unmapped == "fail"))
-    notes: list[str] = []
-    if unmapped and policy.unmapped == "warn":
-        notes.append(f"{len(unmapped)} changed file(s) match no system in the map")
-    return Report(
-        verdict="blocked" if blocked else "pass",
-        base=context.base,
-        head=context.head,
-        merge_base=context.merge_base,
-        map_source=context.depmap.source,
-        map_sha256=context.depmap.sha256,
-        changed=context.changed,
-        systems=tuple(results),
-        pending=pending,
-        unmapped=unmapped if policy.unmapped != "ignore" else (),
-        unmapped_policy=policy.unmapped,
-        author=author,
-        ignored=tuple(ignored),
-        edges=tuple(map(attrgetter("dependency", "dependent"), impact.crossed)),
-        notes=tuple(notes),
-    )

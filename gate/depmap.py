@@ -20,8 +20,6 @@ SignoffRule = Literal["any", "all"] | int
 Unmapped = Literal["warn", "fail", "ignore"]
 Stale = Literal["head", "impact"]
 
-DEFAULT_MAP_PATH = "dependency-map.yaml"
-
 
 @dataclass(frozen=True, kw_only=True)
 class Team:

@@ -7,10 +7,12 @@ import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from gate.errors import GateError
-from gate.report import Changed
+
+if TYPE_CHECKING:
+    from gate.report import Changed
 
 # Variables that would point git at another repository than --repo (git exports them to
 # hooks, where the gate may run).
@@ -278,6 +280,8 @@ def _diff(merge_base: str, head: str) -> tuple[str, ...]:
 
 
 def _changes(output: bytes) -> tuple[Changed, ...]:
+    from gate.report import Changed
+
     if output and not output.endswith(b"\0"):
         unterminated = output[output.rfind(b"\0") + 1 :]
         raise GateError(

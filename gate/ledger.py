@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from gate.check import Context, OfferSource
 from gate.errors import GateError
-from gate.signoffs import Offer, load_ledger
+
+if TYPE_CHECKING:
+    from gate.signoffs import Offer
 
 
 def ledger_source(path: str) -> OfferSource:
     def offers(context: Context) -> Iterable[Offer]:
+        from gate.signoffs import load_ledger
+
         try:
             with open(path, "rb") as handle:
                 data = handle.read()

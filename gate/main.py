@@ -6,11 +6,9 @@ import argparse
 import gc
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
-from gate import __version__
-from gate.depmap import DEFAULT_MAP_PATH
+from gate import DEFAULT_MAP_PATH, __version__
 from gate.errors import EXIT_CRASH, EXIT_ERROR, GateError
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -36,6 +34,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _report_error("interrupted", wants_json, getattr(args, "output", None))
         return EXIT_ERROR
     except Exception:  # noqa: BLE001 -- the crash handler: any bug must exit 3, never 0
+        import traceback
+
         sys.stderr.write(traceback.format_exc())
         sys.stderr.write(
             f"gate: crash: this is a bug in change-impact-gate {__version__}, not in your input."
@@ -199,7 +199,6 @@ def _check(args: argparse.Namespace) -> int:
     from gate.errors import EXIT_PASS
     from gate.ledger import ledger_source
     from gate.output import write_text
-    from gate.report import render
 
     change = Change(
         repo=args.repo,
@@ -216,6 +215,8 @@ def _check(args: argparse.Namespace) -> int:
         from gate.evidence import with_evidence
 
         report = with_evidence(report, repo=args.repo, path=args.evidence)
+    from gate.report import render  # loaded by check() by now, while git was at work
+
     write_text(render(report, args.format), args.output)
     if args.advisory:
         return EXIT_PASS
