@@ -235,20 +235,28 @@ class _Lookup(NamedTuple):
     residue: tuple[_Pattern, ...]
 
     def candidates(self, part: str, into: dict[int, _Pattern]) -> None:
-        """Add the patterns whose literal fits part (by identity, so each is tried once)."""
-        for pattern in self.exact.get(part, ()):
-            into[id(pattern)] = pattern
+        """Add the patterns whose literal fits part, and the rest (by identity: each once)."""
+        exact = self.exact.get(part)
+        if exact is not None:
+            for pattern in exact:
+                into[id(pattern)] = pattern
         size = len(part)
         for length in self.prefix_lengths:
             if length > size:
                 break
-            for pattern in self.prefixes.get(part[:length], ()):
-                into[id(pattern)] = pattern
+            fitting = self.prefixes.get(part[:length])
+            if fitting is not None:
+                for pattern in fitting:
+                    into[id(pattern)] = pattern
         for length in self.suffix_lengths:
             if length > size:
                 break
-            for pattern in self.suffixes.get(part[-length:], ()):
-                into[id(pattern)] = pattern
+            fitting = self.suffixes.get(part[-length:])
+            if fitting is not None:
+                for pattern in fitting:
+                    into[id(pattern)] = pattern
+        for pattern in self.residue:
+            into[id(pattern)] = pattern
 
 
 class _Trie(NamedTuple):
@@ -479,14 +487,43 @@ class Matcher:
 
     def systems_for(self, path: str) -> frozenset[str]:
         """Every system any of whose patterns matches path (relative to the repository root)."""
-        if not path or path.startswith("/") or path.endswith("/") or "//" in path:
-            raise ValueError(f"not a repository path: {path!r}")
-        parts = path.split("/")
-        found: set[str] = set()
-        _walk(self._anchored, parts, 0, found)
-        for first in range(len(parts)):
-            _walk(self._floating, parts, first, found)
-        return frozenset(found)
+        return self.systems_of([path])[path]
+
+    def systems_of(self, paths: Iterable[str]) -> dict[str, frozenset[str]]:
+        """systems_for of each path.
+
+        Unanchored patterns are tried from every component, but most components start none:
+        which ones can is found once per distinct component.
+        """
+        floating = self._floating
+        starts: dict[str, bool] = {}
+        systems: dict[str, frozenset[str]] = {}
+        for path in paths:
+            if not path or path.startswith("/") or path.endswith("/") or "//" in path:
+                raise ValueError(f"not a repository path: {path!r}")
+            parts = path.split("/")
+            found: set[str] = set()
+            _walk(self._anchored, parts, 0, found)
+            for first, part in enumerate(parts):
+                start = starts.get(part)
+                if start is None:
+                    start = starts[part] = _may_start(floating, part)
+                if start:
+                    _walk(floating, parts, first, found)
+            systems[path] = frozenset(found)
+        return systems
+
+
+def _may_start(node: _Trie, part: str) -> bool:
+    """Whether walking node from a component `part` can find anything (False: it finds nothing)."""
+    if node.ends or node.ends_dir_only or node.below is not None:
+        return True
+    if node.children is not None and part in node.children:
+        return True
+    fitting: dict[int, _Pattern] = {}
+    if node.next is not None:
+        node.next.candidates(part, fitting)
+    return bool(fitting)
 
 
 def _add(
@@ -518,29 +555,26 @@ def _walk(node: _Trie, parts: list[str], depth: int, found: set[str]) -> None:
     """Add to found the systems of patterns under node that match parts from parts[depth]."""
     count = len(parts)
     while True:
-        if node.ends:
-            found |= node.ends
-        if node.ends_dir_only and depth < count:
-            found |= node.ends_dir_only
+        children, ends, ends_dir_only, next_, below = node
+        if ends:
+            found |= ends
+        if ends_dir_only and depth < count:
+            found |= ends_dir_only
         if depth == count:
             return
-        if node.next is not None or node.below is not None:
+        if next_ is not None or below is not None:
             candidates: dict[int, _Pattern] = {}
-            if node.next is not None:
-                node.next.candidates(parts[depth], candidates)
-                for tail in node.next.residue:
-                    candidates[id(tail)] = tail
-            if node.below is not None:
+            if next_ is not None:
+                next_.candidates(parts[depth], candidates)
+            if below is not None:
                 for part in parts[depth:]:
-                    node.below.candidates(part, candidates)
-                for tail in node.below.residue:
-                    candidates[id(tail)] = tail
-            for tail in candidates.values():
-                if not tail.systems <= found and tail.matches(parts, depth):
-                    found |= tail.systems
-        if node.children is None:
+                    below.candidates(part, candidates)
+            for pattern in candidates.values():
+                if not pattern.systems <= found and pattern.matches(parts, depth):
+                    found |= pattern.systems
+        if children is None:
             return
-        child = node.children.get(parts[depth])
+        child = children.get(parts[depth])
         if child is None:
             return
         node = child

@@ -135,8 +135,7 @@ def changed_paths(changed: Iterable[Changed]) -> list[str]:
 
 def systems_for(depmap: Map, paths: Iterable[str]) -> dict[str, frozenset[str]]:
     """The systems each path touches (the map's own file is one)."""
-    matcher = depmap.matcher
-    return {path: matcher.systems_for(path) for path in paths}
+    return depmap.matcher.systems_of(paths)
 
 
 def edited_definitions(
