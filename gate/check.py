@@ -60,7 +60,7 @@ def check(
     map_blob = None
     try:
         if change.map_file is None:
-            map_blob = git.Reading(change.repo, [base], [change.map_path])
+            map_blob = git.FileReading(change.repo, base, change.map_path)
         from gate import stages
     except BaseException:
         listing.stop()

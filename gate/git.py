@@ -6,7 +6,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, TYPE_CHECKING
 
 from gate.errors import GateError
@@ -27,7 +27,8 @@ _PATHS_PER_CALL = 1000  # keeps each command line far below the system's limit
 # Each option also overrides the configuration (diff.relative, diff.renames=copies,
 # diff.ignoreSubmodules, diff.external, color.ui) that would change what the diff says.
 _DIFF_OPTIONS = (
-    "--name-status",
+    "--raw",
+    "--no-abbrev",
     "-z",
     "-M",
     "--no-ext-diff",
@@ -258,7 +259,11 @@ def _has_origin(repo: str) -> bool:
 
 def changed(repo: str, merge_base: str, head: str) -> tuple[Changed, ...]:
     """Every path that differs between merge_base and head, as git reports it."""
-    return _changes(_run(repo, _diff(merge_base, head)).stdout)
+    return _changes(_run(repo, _diff(merge_base, head)).stdout)[0]
+
+
+# A path's entry in a commit's tree: (mode, object id).
+Entry = tuple[str, str]
 
 
 class Listing:
@@ -266,9 +271,15 @@ class Listing:
 
     def __init__(self, repo: str, merge_base: str, head: str) -> None:
         self._git = _Background(repo, _diff(merge_base, head))
+        self._before: dict[str, Entry] = {}
 
     def changed(self) -> tuple[Changed, ...]:
-        return _changes(self._git.finish())
+        changed, self._before = _changes(self._git.finish())
+        return changed
+
+    def before(self) -> Mapping[str, Entry]:
+        """Each changed path's entry at the merge base, where it had one (after changed())."""
+        return self._before
 
     def stop(self) -> None:
         """Give up on the listing (what it was for failed): end git, drop its output."""
@@ -279,7 +290,8 @@ def _diff(merge_base: str, head: str) -> tuple[str, ...]:
     return ("diff", *_DIFF_OPTIONS, _revision(merge_base), _revision(head), "--")
 
 
-def _changes(output: bytes) -> tuple[Changed, ...]:
+def _changes(output: bytes) -> tuple[tuple[Changed, ...], dict[str, Entry]]:
+    """The change's records, and each changed path's entry at the merge base, from --raw -z."""
     from gate.report import Changed
 
     if output and not output.endswith(b"\0"):
@@ -296,22 +308,28 @@ def _changes(output: bytes) -> tuple[Changed, ...]:
         raise
     fields.pop()  # after the last NUL
     records: list[Changed] = []
+    before: dict[str, Entry] = {}
     index, count = 0, len(fields)
     while index < count:
-        status = fields[index]
-        if status in _STATUSES and index + 1 < count:
-            records.append(Changed(status=status, path=fields[index + 1]))
+        meta = fields[index].split(" ")  # ":old_mode new_mode old_id new_id status"
+        status = meta[-1]
+        if len(meta) == 5 and status in _STATUSES and index + 1 < count:
+            path = fields[index + 1]
+            records.append(Changed(status=status, path=path))
             index += 2
-        elif _RENAME_OR_COPY.fullmatch(status) and index + 2 < count:
-            old_path, path = fields[index + 1], fields[index + 2]
+        elif len(meta) == 5 and _RENAME_OR_COPY.fullmatch(status) and index + 2 < count:
+            path, old_path = fields[index + 2], fields[index + 1]
             records.append(Changed(status=status[0], path=path, old_path=old_path))
+            path = old_path  # the merge base has the old path, and not the new one
             index += 3
         else:
             raise GateError(
                 f"unexpected record in git diff output: {fields[index : index + 3]!r}; "
                 "the change cannot be read in full"
             )
-    return tuple(records)
+        if meta[0] != ":000000":
+            before[path] = (meta[0][1:], meta[2])
+    return tuple(records), before
 
 
 # Between two commits of any relation, the listing is the same.
@@ -371,9 +389,7 @@ class Reading:
         self._commits = list(dict.fromkeys(commits))
         self._wanted = list(dict.fromkeys(paths))
         self._invalid: dict[str, bytes | GateError | None] = {
-            path: GateError(f"{path!r} is not a file path from the repository root")
-            for path in self._wanted
-            if not path or path.startswith("/") or {"", ".", ".."} & set(path.split("/"))
+            path: problem for path in self._wanted if (problem := _path_error(path)) is not None
         }
         self._listed = [path for path in self._wanted if path not in self._invalid]
         self._listings = _list_trees(repo, self._commits, self._listed)
@@ -398,24 +414,92 @@ class Reading:
 
     def _read(self) -> dict[str, dict[str, bytes | GateError | None]]:
         entries = _tree_entries(self._listings, self._commits, self._listed)
-        found: dict[str, dict[str, bytes | GateError | None]] = {}
-        shas: list[str] = []
-        for commit in self._commits:
-            found[commit] = dict(self._invalid)
-            for path, (mode, sha) in entries[commit].items():
-                problem = _not_a_file(path, commit, mode)
-                if problem is None:
-                    shas.append(sha)
-                else:
-                    found[commit][path] = problem
-        contents = _cat_blobs(self._repo, list(dict.fromkeys(shas)))
-        for commit in self._commits:
-            at = entries[commit]
-            for path in self._listed:
-                if path not in found[commit]:
-                    found[commit][path] = contents[at[path][1]] if path in at else None
-            found[commit] = {path: found[commit][path] for path in self._wanted}
-        return found
+        found = read_entries(
+            self._repo,
+            {commit: dict.fromkeys(self._listed) | entries[commit] for commit in entries},
+        )
+        return {
+            commit: {
+                path: self._invalid[path] if path in self._invalid else found[commit][path]
+                for path in self._wanted
+            }
+            for commit in self._commits
+        }
+
+
+def read_entries(
+    repo: str, entries: Mapping[str, Mapping[str, Entry | None]]
+) -> dict[str, dict[str, bytes | GateError | None]]:
+    """At each commit, each path's content by its entry there (None: there is none).
+
+    A path that is no file gets the GateError that reading it alone would raise. One git
+    process for all, and a blob several paths share is read once (the same bytes object).
+    """
+    found: dict[str, dict[str, bytes | GateError | None]] = {}
+    wanted: list[tuple[str, str, str]] = []  # (commit, path, object id) of each file to read
+    for commit, at in entries.items():
+        found[commit] = {}
+        for path, entry in at.items():
+            found[commit][path] = None if entry is None else _not_a_file(path, commit, entry[0])
+            if entry is not None and found[commit][path] is None:
+                if not _SHA.fullmatch(entry[1]):
+                    raise GateError(f"git named {entry[1]!r} as the object of {path}; not an id")
+                wanted.append((commit, path, entry[1]))
+    contents = _cat_blobs(repo, list(dict.fromkeys(object_id for _, _, object_id in wanted)))
+    for commit, path, object_id in wanted:
+        found[commit][path] = contents[object_id]
+    return found
+
+
+class FileReading:
+    """One file at one commit, read in the background: git lists it (for what kind of entry it
+    is) and reads it side by side, where a Reading reads only once its listing is done."""
+
+    def __init__(self, repo: str, commit: str, path: str) -> None:
+        self._commit = commit
+        self._path = path
+        self._problem = _path_error(path)
+        self._listings: list[tuple[str, _Background]] = []
+        self._content: _Background | None = None
+        self._result: bytes | GateError | None = self._problem
+        if self._problem is None:
+            self._listings = _list_trees(repo, [commit], [path])
+            try:
+                self._content = _Background(
+                    repo, ("cat-file", "blob", f"{_revision(commit)}:{path}")
+                )
+            except BaseException:
+                self.stop()
+                raise
+
+    def result(self) -> bytes | GateError | None:
+        """The content; None where there is no such path; the GateError reading it raises."""
+        if self._content is None:
+            return self._result
+        try:
+            entries = _tree_entries(self._listings, [self._commit], [self._path])[self._commit]
+            entry = entries.get(self._path)
+            if entry is None:
+                self._result = None
+            else:
+                problem = _not_a_file(self._path, self._commit, entry[0])
+                self._result = problem if problem is not None else self._content.finish()
+        finally:
+            self.stop()
+            self._content = None
+        return self._result
+
+    def stop(self) -> None:
+        for _, listing in self._listings:
+            listing.stop()
+        if self._content is not None:
+            self._content.stop()
+
+
+def _path_error(path: str) -> GateError | None:
+    if not path or path.startswith("/") or {"", ".", ".."} & set(path.split("/")):
+        return GateError(f"{path!r} is not a file path from the repository root")
+    return None
 
 
 def _not_a_file(path: str, commit: str, mode: str) -> GateError | None:

@@ -25,7 +25,7 @@ def run(
     head: str,
     merge_base: str,
     listing: git.Listing,
-    map_blob: git.Reading | None,
+    map_blob: git.FileReading | None,
     *,
     offers: Sequence[OfferSource],
     lookup: TeamLookup | None,
@@ -34,8 +34,15 @@ def run(
     depmap, at_head, changed = map_and_change(change, base, head, listing, map_blob)
     systems = with_map_system(depmap)
     paths = changed_paths(changed)
-    # Started first: git reads the version files the change touches while paths are matched.
-    versions = Versions(change.repo, merge_base, head, systems, changed=paths, at_head=at_head)
+    before = listing.before()
+    versions = Versions(
+        change.repo,
+        merge_base,
+        head,
+        systems,
+        changed={path: before.get(path) for path in paths},
+        at_head=at_head,
+    )
     with versions:
         context = Context(
             repo=change.repo,
@@ -76,7 +83,7 @@ def run(
 
 
 def map_and_change(
-    change: Change, base: str, head: str, listing: git.Listing, map_blob: git.Reading | None
+    change: Change, base: str, head: str, listing: git.Listing, map_blob: git.FileReading | None
 ) -> tuple[Map, git.Reading, tuple[Changed, ...]]:
     """The map, its version files at head, and the changed paths.
 
@@ -97,12 +104,12 @@ def map_and_change(
     return depmap, at_head, changed
 
 
-def read_map(change: Change, base: str, map_blob: git.Reading | None) -> Map:
+def read_map(change: Change, base: str, map_blob: git.FileReading | None) -> Map:
     """The map the change is judged by: from the base commit (being read in `map_blob`), or a
     file outside the change."""
     if map_blob is None:
         return working_map(change.repo, change.map_path, change.map_file)
-    blob = map_blob.result()[base][change.map_path]
+    blob = map_blob.result()
     if isinstance(blob, GateError):
         raise blob
     if blob is None:

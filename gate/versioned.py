@@ -23,7 +23,8 @@ class Versions:
     """Reads each declared version once, from git objects, only for the systems asked about.
 
     The version files at head are read in one batch (started early, see version_files); at the
-    merge base only those the change touches are read: the rest are the same bytes there.
+    merge base only those the change touches are read, by the entries git listed with the
+    change: the rest are the same bytes there.
     """
 
     def __init__(
@@ -33,27 +34,22 @@ class Versions:
         head: str,
         systems: Mapping[str, System],
         *,
-        changed: Iterable[str],
+        changed: Mapping[str, git.Entry | None],
         at_head: git.Reading | None = None,
     ):
+        """`changed`: each path the change touches, with its entry at the merge base (None where
+        it has none there)."""
         self._repo = repo
         self._commits = {"base": merge_base, "head": head}
         self._systems = systems
-        self._changed = frozenset(changed)
+        self._changed = changed
         self._at_head = at_head if at_head is not None else version_files(repo, head, systems)
-        # Every touched version file at once, read while the gate works on.
-        touched = sorted(_declared_files(systems) & self._changed)
-        try:
-            self._at_base = git.Reading(repo, [merge_base], touched)
-        except BaseException:
-            self._at_head.stop()
-            raise
+        self._at_base: dict[str, bytes | GateError | None] | None = None
         self._read: dict[tuple[str, str], Version | None] = {}
 
     def stop(self) -> None:
         """End the reads still running (the check ended early)."""
         self._at_head.stop()
-        self._at_base.stop()
 
     def __enter__(self) -> Versions:
         return self
@@ -113,8 +109,19 @@ class Versions:
 
     def _file(self, which: str, file: str) -> bytes | None:
         """A version file at head, or at the merge base when the change touches it."""
-        reading = self._at_head if which == "head" else self._at_base
-        data = reading.result()[self._commits[which]][file]
+        if which == "head":
+            data = self._at_head.result()[self._commits["head"]][file]
+        else:
+            if self._at_base is None:
+                # Every touched version file at once, by the entries git listed with the change.
+                merge_base = self._commits["base"]
+                touched = {
+                    path: self._changed[path]
+                    for path in sorted(_declared_files(self._systems))
+                    if path in self._changed
+                }
+                self._at_base = git.read_entries(self._repo, {merge_base: touched})[merge_base]
+            data = self._at_base[file]
         if isinstance(data, GateError):
             raise data
         return data

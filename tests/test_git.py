@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -291,7 +292,7 @@ def test_read_blobs(repo: GitRepo) -> None:
         "missing",
         "backup/nope",
     ]
-    assert git.read_blobs(str(repo.path), head, paths) == {
+    expected = {
         "backup/backup.yml": b"pg_dump:\n  client_version: '9.2'\n",
         "line\nbreak.txt": b"newline in the name\n",
         "[glob]*.rb": b"a name git could read as a pattern\n",
@@ -299,6 +300,9 @@ def test_read_blobs(repo: GitRepo) -> None:
         "missing": None,
         "backup/nope": None,
     }
+    assert git.read_blobs(str(repo.path), head, paths) == expected
+    for path, content in expected.items():
+        assert git.FileReading(str(repo.path), head, path).result() == content
     assert git.read_blobs(str(repo.path), before, ["backup/backup.yml", "README.md"]) == {
         "backup/backup.yml": None,
         "README.md": b"hello\n",
@@ -333,6 +337,11 @@ def test_read_blobs_refuses(repo: GitRepo, path: str, message: str) -> None:
     repo.commit("more")
     with pytest.raises(GateError, match=message):
         git.read_blobs(str(repo.path), repo.head(), [path])
+    reading = git.FileReading(str(repo.path), repo.head(), path)
+    problem = reading.result()
+    assert isinstance(problem, GateError)
+    assert re.search(message, str(problem))
+    assert reading.result() is problem  # asked again, answered again
 
 
 def test_is_commit(repo: GitRepo) -> None:
@@ -433,6 +442,36 @@ def test_a_listing_reads_the_change_in_the_background(
     stopped = git.Listing(path, fork, head)
     stopped.stop()
     stopped.stop()  # twice is harmless
+
+
+def test_a_listing_gives_each_changed_paths_entry_at_the_merge_base(repo: GitRepo) -> None:
+    body = "a body long enough that git finds the rename\n" * 4
+    base = repo.commit("setup", ("edited.txt", "one\n"), ("gone.txt", "bye\n"), ("moved.txt", body))
+    repo.symlink("link", "edited.txt")
+    base = repo.commit("link")
+    repo.remove("gone.txt")
+    repo.remove("moved.txt")
+    repo.remove("link")
+    head = repo.commit(
+        "change", ("edited.txt", "two\n"), ("renamed.txt", body), ("new.txt", "hi\n"), ("link", "")
+    )
+    listing = git.Listing(str(repo.path), base, head)
+    assert {(c.status, c.path, c.old_path) for c in listing.changed()} == {
+        ("M", "edited.txt", None),
+        ("D", "gone.txt", None),
+        ("R", "renamed.txt", "moved.txt"),
+        ("A", "new.txt", None),
+        ("T", "link", None),
+    }
+    before = listing.before()
+    assert set(before) == {"edited.txt", "gone.txt", "moved.txt", "link"}
+    assert before["link"][0] == "120000"
+    read = git.read_entries(str(repo.path), {base: {**before, "new.txt": None}})[base]
+    assert read["edited.txt"] == b"one\n"
+    assert read["gone.txt"] == b"bye\n"
+    assert read["moved.txt"] == body.encode()
+    assert read["new.txt"] is None
+    assert "symbolic link" in str(read["link"])
 
 
 def test_a_listing_that_fails_says_so_when_read(repo: GitRepo) -> None:

@@ -14,6 +14,6 @@ def test_a_requirement_without_versions_is_an_error_never_a_pass(tmp_path):
     head = repo.head()
     systems = {sid: System(id=sid, owners=("dba",)) for sid in ("server", "client")}
     edge = Edge(dependent="client", dependency="server", requires=">={major}")
-    versions = Versions(str(repo.path), head, head, systems, changed=())
+    versions = Versions(str(repo.path), head, head, systems, changed={})
     with pytest.raises(GateError, match="declares no version"):
         violations_of([edge], frozenset({"server"}), versions)
