@@ -18,9 +18,9 @@ from bench.timing import Sample, interleaved, run, timed
 GATE = str(Path(sys.executable).with_name("gate"))
 # One process per module, so that each is timed from a bare interpreter.
 HEAVY_MODULES = (
-    "yaml", "packaging.version", "packaging.specifiers", "requests", "gate.main", "gate.check",
-    "gate.depmap", "gate.yamlstrict", "gate.paths", "gate.impact", "gate.git", "gate.versions",
-    "gate.versioned", "gate.report", "gate.report.jsondoc",
+    "yaml", "packaging.version", "packaging.specifiers", "requests", "orjson", "gate.main",
+    "gate.check", "gate.stages", "gate.depmap", "gate.yamlstrict", "gate.paths", "gate.impact",
+    "gate.git", "gate.versions", "gate.versioned", "gate.report", "gate.report.jsondoc",
 )  # fmt: skip
 PATHSPEC_SAMPLE = 100  # patterns timed with pathspec; the rest is extrapolated
 
@@ -163,7 +163,7 @@ def matching(inputs: Inputs, rounds: int) -> list[Row]:
     import pathspec
 
     from gate import git
-    from gate.depmap import load_map
+    from gate.maploader import load_map
     from gate.paths import Matcher
     from gate.stages import changed_paths, with_map_system
 
@@ -188,8 +188,7 @@ def matching(inputs: Inputs, rounds: int) -> list[Row]:
 
     def by_gate() -> None:
         matcher = Matcher((system.id, system.patterns) for system in systems.values())
-        for path in paths:
-            matcher.systems_for(path)
+        matcher.systems_of(paths)
 
     gate, spec_sample = interleaved([timed(by_gate), timed(by_pathspec)], rounds)
     agree, pairs = _agreement(sample, paths)

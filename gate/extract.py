@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from gate.depmap import VersionSpec
@@ -32,6 +32,15 @@ def found(spec: VersionSpec, data: bytes) -> list[Found]:
     if spec.image is not None:
         return _by_image(spec.image, spec.file, data)
     raise Unreadable("the rule names none of pattern, key or image; fix version: in the map")
+
+
+def prepare(specs: Iterable[VersionSpec]) -> None:
+    """Load now the parsers reading these rules' files will take: the gate has time now, while
+    git lists the files, and would wait for the imports later."""
+    import packaging.version  # noqa: F401 -- every scheme orders versions with it
+
+    if any(spec.key is not None and _format(spec.file) == "YAML" for spec in specs):
+        import yaml  # noqa: F401
 
 
 def _text(data: bytes) -> str:
@@ -102,12 +111,19 @@ def key_path(key: str) -> tuple[str | int, ...]:
 
 def _by_key(key: str, file: str, data: bytes) -> Found:
     path = key_path(key)
+    kind = _format(file)
+    if kind == "YAML":
+        return _from_yaml(key, path, file, data)
+    return _from_plain(key, path, file, data, kind)
+
+
+def _format(file: str) -> str:
     lowered = file.lower()
     if lowered.endswith(".json"):
-        return _from_plain(key, path, file, data, "JSON")
+        return "JSON"
     if lowered.endswith(".toml"):
-        return _from_plain(key, path, file, data, "TOML")
-    return _from_yaml(key, path, file, data)
+        return "TOML"
+    return "YAML"
 
 
 def _described(path: tuple[str | int, ...]) -> str:

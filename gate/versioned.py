@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from gate import git
+from gate import extract, git
 from gate.depmap import Edge, System
 from gate.errors import GateError
 from gate.report import VersionChange, Violation
@@ -45,6 +45,7 @@ class Versions:
         self._changed = changed
         self._at_head = at_head if at_head is not None else version_files(repo, head, systems)
         self._at_base: dict[str, bytes | GateError | None] | None = None
+        self._prepared = False  # the parsers the version files need, loaded
         self._read: dict[tuple[str, str], Version | None] = {}
 
     def stop(self) -> None:
@@ -110,6 +111,10 @@ class Versions:
     def _file(self, which: str, file: str) -> bytes | None:
         """A version file at head, or at the merge base when the change touches it."""
         if which == "head":
+            if not self._prepared:
+                # Before waiting for git, which may still be listing the files.
+                extract.prepare(s.version for s in self._systems.values() if s.version is not None)
+                self._prepared = True
             data = self._at_head.result()[self._commits["head"]][file]
         else:
             if self._at_base is None:
