@@ -45,7 +45,7 @@ class Graph:
 @dataclass(frozen=True, kw_only=True)
 class Impact:
     touched: frozenset[str]
-    impacted: Mapping[str, tuple[Chain, ...]]  # system -> chains from a touched system
+    impacted: _Chains  # system -> chains from a touched system, a Mapping
     truncated: Container[str]  # systems whose chains were cut at MAX_CHAINS
     crossed: tuple[Edge, ...]  # the edges impact crossed
 
@@ -53,10 +53,11 @@ class Impact:
         return self.touched.union(self.impacted)
 
     def because(self, system: str) -> tuple[tuple[Chain, ...], bool]:
-        """The chains from a touched system to `system`, and whether MAX_CHAINS cut them."""
-        if system not in self.impacted:
+        """The chains from a touched system to an affected `system`, and whether MAX_CHAINS cut
+        them; none for a touched one."""
+        if system in self.touched:
             return (), False
-        return self.impacted[system], system in self.truncated
+        return self.impacted.cut(system)
 
 
 def impacted(

@@ -216,15 +216,10 @@ def needing_signoff(
 ) -> dict[str, Owned]:
     """Affected systems whose owners must sign off, under the base map's policy."""
     needing: dict[str, Owned] = {}
+    every = depmap.policy.signoff_touched  # then touched systems need it as impacted ones do
     for sid in impact.affected():
-        system = systems[sid]
-        required = (
-            sid in impact.impacted
-            or sid in edited
-            or sid == depmap.path
-            or depmap.policy.signoff_touched
-        )
-        if required:
+        if every or sid in impact.impacted or sid in edited or sid == depmap.path:
+            system = systems[sid]
             needing[sid] = Owned(id=sid, owners=system.owners, rule=system.signoff)
     return needing
 
