@@ -100,6 +100,9 @@ class _Background:
                 f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
             ) from None
 
+    def running(self) -> bool:
+        return self._process.poll() is None
+
     def finish(self) -> bytes:
         returncode = self._process.wait()
         self._stdout.seek(0)
@@ -276,6 +279,10 @@ class Listing:
     def changed(self) -> tuple[Changed, ...]:
         changed, self._before = _changes(self._git.finish())
         return changed
+
+    def running(self) -> bool:
+        """Whether git is still listing the change."""
+        return self._git.running()
 
     def before(self) -> Mapping[str, Entry]:
         """Each changed path's entry at the merge base, where it had one (after changed())."""

@@ -9,6 +9,7 @@ from gate import git
 from gate.check import Change, Context, OfferSource
 from gate.depmap import Edge, Map, SignoffRule, System
 from gate.errors import GateError, MapError
+from gate.extract import prepare
 from gate.impact import Impact, impacted
 from gate.mapcache import load_cached
 from gate.maps import working_map
@@ -96,6 +97,9 @@ def map_and_change(
     except BaseException:
         listing.stop()
         raise
+    if listing.running():
+        # A large change: while git lists it, load what reading its versions will take.
+        prepare(system.version for system in depmap.systems.values() if system.version is not None)
     try:
         changed = listing.changed()
     except BaseException:
