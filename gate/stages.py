@@ -9,14 +9,13 @@ from gate import git
 from gate.check import Change, Context, OfferSource
 from gate.depmap import Edge, Map, SignoffRule, System
 from gate.errors import GateError, MapError
-from gate.extract import prepare
 from gate.impact import Impact, impacted
 from gate.mapcache import load_cached
 from gate.maps import working_map
 from gate.owners import TeamLookup
 from gate.report import Changed, Ignored, Report, Signoff, SignoffState, SystemResult, Violation
 from gate.signoffs import Owned, StillHolds, count, state
-from gate.versioned import Versions, version_files, violations_of
+from gate.versioned import Versions, load_parsers, version_files, violations_of
 from gate.versions import crosses
 
 
@@ -97,12 +96,13 @@ def map_and_change(
     except BaseException:
         listing.stop()
         raise
-    if listing.running():
-        # A large change: while git lists it, load what reading its versions will take.
-        prepare(system.version for system in depmap.systems.values() if system.version is not None)
     try:
+        if listing.running():
+            # A large change: while git lists it, load what reading its versions will take.
+            load_parsers(depmap.systems)
         changed = listing.changed()
     except BaseException:
+        listing.stop()
         at_head.stop()
         raise
     return depmap, at_head, changed

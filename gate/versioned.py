@@ -113,7 +113,7 @@ class Versions:
         if which == "head":
             if not self._prepared:
                 # Before waiting for git, which may still be listing the files.
-                extract.prepare(s.version for s in self._systems.values() if s.version is not None)
+                load_parsers(self._systems)
                 self._prepared = True
             data = self._at_head.result()[self._commits["head"]][file]
         else:
@@ -135,6 +135,11 @@ class Versions:
 def version_files(repo: str, head: str, systems: Mapping[str, System]) -> git.Reading:
     """Start reading every declared version file at head: git reads them while the gate works."""
     return git.Reading(repo, [head], sorted(_declared_files(systems)))
+
+
+def load_parsers(systems: Mapping[str, System]) -> None:
+    """Import now what reading the systems' version files will take (extract.prepare)."""
+    extract.prepare(system.version for system in systems.values() if system.version is not None)
 
 
 def _declared_files(systems: Mapping[str, System]) -> set[str]:
