@@ -200,30 +200,54 @@ def _search(
     component: Mapping[str, int],
     first: Mapping[str, tuple[list[Chain], bool]],
 ) -> tuple[list[Chain], bool]:
-    """The depth-first search from target; a source in another component is its found chains."""
+    """The depth-first search from target; a source in another component is its found chains.
+
+    At each system the search takes the touched sources first, in order, then each other
+    source, last first; the path so far is a list and a set, so that a step costs the same
+    however deep the search is.
+    """
     found: list[Chain] = []
     home = component[target]
-    # (system, path from the target to it, its chains when searched alone)
-    stack: list[tuple[str, Chain, list[Chain] | None]] = [(target, (target,), None)]
-    while stack:
-        node, path, alone = stack.pop()
-        if alone is not None:
-            rest = path[-2::-1]
-            found.extend([chain + rest for chain in alone[: MAX_CHAINS - len(found)]])
-            if len(found) >= MAX_CHAINS:
-                return found, True
-            continue
+    path = [target]
+    on_path = {target}
+
+    def others(node: str) -> list[str] | None:
+        """Record node's chains from touched sources; its other sources, in the order they are
+        searched; None once MAX_CHAINS are found."""
+        rest: list[str] = []
         for source in sources.get(node, ()):
-            if source in path:
+            if source in on_path:
                 continue
             if source in touched:
                 found.append((source, *reversed(path)))
                 if len(found) >= MAX_CHAINS:
-                    return found, True
-            elif component[source] == home:
-                stack.append((source, (*path, source), None))
+                    return None
             else:
-                stack.append((source, (*path, source), first[source][0]))
+                rest.append(source)
+        rest.reverse()
+        return rest
+
+    start = others(target)
+    if start is None:
+        return found, True
+    stack = [iter(start)]
+    while stack:
+        for source in stack[-1]:
+            if component[source] == home:
+                path.append(source)
+                on_path.add(source)
+                more = others(source)
+                if more is None:
+                    return found, True
+                stack.append(iter(more))
+                break
+            rest = tuple(reversed(path))
+            found.extend([chain + rest for chain in first[source][0][: MAX_CHAINS - len(found)]])
+            if len(found) >= MAX_CHAINS:
+                return found, True
+        else:
+            stack.pop()
+            on_path.discard(path.pop())
     return found, False
 
 
