@@ -25,7 +25,6 @@ import tempfile
 
 from gate import __version__
 from gate.depmap import Map
-from gate.maploader import load_map
 from gate.yamlstrict import collector_paused
 
 # Below this size parsing takes a few milliseconds: no entry is written, nor looked for.
@@ -50,6 +49,8 @@ def load_cached(data: bytes, source: str, *, path: str | None) -> Map:
             # The entry is this call's own copy: naming its source keeps what it holds besides.
             object.__setattr__(cached, "source", source)
             return cached
+    from gate.maploader import load_map  # only here: a check served by the cache needs no loader
+
     depmap = load_map(data, source, path=path, sha256=sha256)
     if entry is not None:
         _write(entry, depmap)
