@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from gate import mapcache
+from gate.depmap import Edge
 from gate.errors import MapError
+from gate.impact import Graph
 from gate.mapcache import load_cached
 from gate.maploader import load_map
 from testing.infra import MAP
@@ -40,9 +42,12 @@ def test_a_second_load_comes_from_the_cache(home: Path) -> None:
     assert second == load_map(DATA, "dependency-map.yaml@bbb", path="dependency-map.yaml")
     assert second.source == "dependency-map.yaml@bbb"
     assert second.sha256 == first.sha256
-    # The compiled patterns come with it.
+    # The compiled patterns and the impact graph come with it.
     assert "matcher" in vars(second)
     assert second.matcher.systems_for("backup/backup.yml") == {"pg-dump-backup"}
+    assert "graph" in vars(second)
+    assert second.graph.out == Graph(second.edges).out
+    assert all(type(edge) is Edge for edge in second.edges)
 
 
 def test_maps_differ_by_content_and_path(home: Path) -> None:

@@ -306,8 +306,11 @@ def reference(patterns: list[str], path: str) -> frozenset[str]:
 @given(st.lists(patterns_strategy, min_size=1, max_size=30), st.lists(paths_strategy, max_size=20))
 def test_index_agrees_with_one_regex_per_pattern(patterns: list[str], paths: list[str]) -> None:
     matcher = Matcher([(f"s{index}", [pattern]) for index, pattern in enumerate(patterns)])
+    expected = {path: reference(patterns, path) for path in paths}
+    # As one batch (which learns which components start no pattern), and path by path.
+    assert matcher.systems_of(paths) == expected
     for path in paths:
-        assert matcher.systems_for(path) == reference(patterns, path), path
+        assert matcher.systems_for(path) == expected[path], path
 
 
 def test_generated_patterns_agree_with_git(tmp_path: Path) -> None:
@@ -329,7 +332,8 @@ def test_generated_patterns_agree_with_git(tmp_path: Path) -> None:
     cases = [(pattern, path) for pattern in sorted(patterns) for path in sorted(paths)]
     expected = git_matches(tmp_path, cases)
     matcher = Matcher([(pattern, [pattern]) for pattern in patterns])
-    got = [pattern in matcher.systems_for(path) for pattern, path in cases]
+    found = matcher.systems_of(sorted(paths))
+    got = [pattern in found[path] for pattern, path in cases]
     mismatches = [case for case, mine, git in zip(cases, got, expected, strict=True) if mine != git]
     assert mismatches == []
     assert 0 < sum(expected) < len(cases)
