@@ -6,8 +6,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeAlias
 
 from gate.errors import MapError
 
@@ -41,8 +40,9 @@ _NON_STR_START = frozenset(("", *"0123456789+-.~nNtTfF"))
 _TAG_SHORTHAND = "tag:yaml.org,2002:"
 
 
-@dataclass(frozen=True, kw_only=True)
-class Node:
+class Node(NamedTuple):
+    """A YAML node with its position. A tuple: a large map has several hundred thousand."""
+
     kind: NodeKind
     # scalar text / items / (key, value) pairs in document order
     value: NodeValue
@@ -70,8 +70,7 @@ class Node:
         return self.value  # type: ignore[return-value]
 
 
-_new = object.__new__
-_set = object.__setattr__
+_tuple = tuple.__new__  # Node(...) without its generated __new__, for the walk's inner loop
 
 Problem: TypeAlias = tuple[int, int, str]  # line, column, message
 Plain: TypeAlias = "dict[object, Plain] | list[Plain] | str | int | float | bool | None"
@@ -288,12 +287,7 @@ def _walk(loader: Any, problems: list[Problem]) -> Node | None:
                         f"a number of more than {MAX_INT_DIGITS} digits; quote it if it is text",
                     )
                 )
-            node = _new(Node)  # _node(), inlined: scalars are most of the events
-            _set(
-                node,
-                "__dict__",
-                {"kind": "scalar", "value": text, "tag": tag, "line": line, "column": column},
-            )
+            node = _tuple(Node, ("scalar", text, tag, line, column))
             children.append(node)
         elif event_type is MappingStartEvent or event_type is SequenceStartEvent:
             if event.anchor is not None or event.tag is not None:
@@ -339,16 +333,7 @@ def _walk(loader: Any, problems: list[Problem]) -> Node | None:
 
 
 def _node(kind: NodeKind, value: NodeValue, tag: NodeTag, line: int, column: int) -> Node:
-    """Node(...) without the frozen dataclass's __init__, a third of the cost per node.
-
-    That __init__ sets each field through object.__setattr__; a large map has several hundred
-    thousand nodes.
-    """
-    node = _new(Node)
-    _set(
-        node, "__dict__", {"kind": kind, "value": value, "tag": tag, "line": line, "column": column}
-    )
-    return node
+    return _tuple(Node, (kind, value, tag, line, column))
 
 
 def _start(event: Event) -> tuple[int, int]:
