@@ -17,6 +17,7 @@ itself, so the cache adds no way in that was not there.
 from __future__ import annotations
 
 import contextlib
+import copy
 import hashlib
 import os
 import pickle
@@ -39,15 +40,30 @@ _FINGERPRINTED = (
 _STALE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 
 
+# Every map this process has loaded, by content and path: a process that checks several
+# changes (`gate board`) loads each map once. They are kept to the end of the process, which
+# ends without freeing them one by one (gate.main.entry).
+_LOADED: dict[tuple[str, str | None], Map] = {}
+
+
 def load_cached(data: bytes, source: str, *, path: str | None) -> Map:
     """load_map(data, source, path=path), from the cache when this map was loaded before."""
     sha256 = hashlib.sha256(data).hexdigest()
+    loaded = _LOADED.get((sha256, path))
+    if loaded is None:
+        loaded = _LOADED[(sha256, path)] = _load(data, source, sha256, path)
+    # Each caller's own copy, naming its own source; the copy shares what the map holds,
+    # its compiled patterns and graph included.
+    mine = copy.copy(loaded)
+    object.__setattr__(mine, "source", source)
+    return mine
+
+
+def _load(data: bytes, source: str, sha256: str, path: str | None) -> Map:
     entry = _entry(sha256, path) if len(data) >= MIN_BYTES else None
     if entry is not None:
         cached = _read(entry, sha256, path)
         if cached is not None:
-            # The entry is this call's own copy: naming its source keeps what it holds besides.
-            object.__setattr__(cached, "source", source)
             return cached
     from gate.maploader import load_map  # only here: a check served by the cache needs no loader
 

@@ -30,6 +30,22 @@ def test_the_installed_entry_point_runs_a_check(tmp_path):
     assert json.loads(result.stdout)["verdict"] == "blocked"
 
 
+def test_what_the_installed_gate_prints_arrives_in_full(tmp_path):
+    # The process ends without Python's teardown: what print() buffered must be written first.
+    (tmp_path / "dependency-map.yaml").write_text(MAP.replace("{policy}", ""))
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    result = subprocess.run(
+        [str(GATE), "validate", "--repo", str(tmp_path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(" teams\n")
+    assert ": ok: " in result.stdout
+
+
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
 def test_help_and_version_import_no_heavy_library(args):
     probe = (

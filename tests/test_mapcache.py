@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import stat
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from gate import mapcache
-from gate.depmap import Edge
+from gate.depmap import Edge, Map
 from gate.errors import MapError
 from gate.impact import Graph
 from gate.mapcache import load_cached
@@ -17,6 +18,18 @@ from gate.maploader import load_map
 from testing.infra import MAP
 
 DATA = MAP.replace("{policy}", "").encode()
+
+
+@pytest.fixture(autouse=True)
+def process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts as a new process would: no map loaded yet."""
+    monkeypatch.setattr(mapcache, "_LOADED", {})
+
+
+def later(data: bytes, source: str, *, path: str | None) -> Map:
+    """load_cached in a later process, which has loaded no map yet."""
+    mapcache._LOADED.clear()
+    return load_cached(data, source, path=path)
 
 
 @pytest.fixture
@@ -37,7 +50,7 @@ def test_a_second_load_comes_from_the_cache(home: Path) -> None:
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     written = entry.stat().st_mtime_ns
-    second = load_cached(DATA, "dependency-map.yaml@bbb", path="dependency-map.yaml")
+    second = later(DATA, "dependency-map.yaml@bbb", path="dependency-map.yaml")
     assert entry.stat().st_mtime_ns == written
     assert second == load_map(DATA, "dependency-map.yaml@bbb", path="dependency-map.yaml")
     assert second.source == "dependency-map.yaml@bbb"
@@ -48,6 +61,18 @@ def test_a_second_load_comes_from_the_cache(home: Path) -> None:
     assert "graph" in vars(second)
     assert second.graph.out == Graph(second.edges).out
     assert all(type(edge) is Edge for edge in second.edges)
+
+
+def test_a_process_loads_each_map_once(home: Path) -> None:
+    first = load_cached(DATA, "dependency-map.yaml@aaa", path="dependency-map.yaml")
+    first.matcher  # noqa: B018 -- computed, and kept with the entry
+    [entry] = entries(home)
+    entry.unlink()
+    second = load_cached(DATA, "dependency-map.yaml@bbb", path="dependency-map.yaml")
+    assert entries(home) == []  # neither read nor written again
+    assert (first.source, second.source) == ("dependency-map.yaml@aaa", "dependency-map.yaml@bbb")
+    assert second.systems is first.systems
+    assert dataclasses.replace(second, source=first.source) == first
 
 
 def test_maps_differ_by_content_and_path(home: Path) -> None:
@@ -73,7 +98,7 @@ def test_a_damaged_entry_is_ignored_and_rewritten(home: Path, damage) -> None:
     [entry] = entries(home)
     whole = entry.read_bytes()
     entry.write_bytes(damage(whole))
-    assert load_cached(DATA, "m", path=None) == load_map(DATA, "m", path=None)
+    assert later(DATA, "m", path=None) == load_map(DATA, "m", path=None)
     assert entry.read_bytes() == whole
 
 
@@ -85,14 +110,14 @@ def test_an_entry_for_other_content_is_not_used(home: Path) -> None:
     first, second = entries(home)
     first.write_bytes(second.read_bytes())
     for data in (DATA, other):
-        loaded = load_cached(data, "m", path=None)
+        loaded = later(data, "m", path=None)
         assert loaded == load_map(data, "m", path=None)
 
 
 def test_an_entry_of_other_code_is_not_used(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load_cached(DATA, "m", path=None)
     monkeypatch.setattr(mapcache, "_fingerprint", lambda: "0" * 64)
-    load_cached(DATA, "m", path=None)
+    later(DATA, "m", path=None)
     assert len(entries(home)) == 2
 
 
@@ -100,7 +125,7 @@ def test_an_entry_others_can_write_is_not_used(home: Path) -> None:
     load_cached(DATA, "m", path=None)
     [entry] = entries(home)
     entry.chmod(0o666)
-    assert load_cached(DATA, "m", path=None) == load_map(DATA, "m", path=None)
+    assert later(DATA, "m", path=None) == load_map(DATA, "m", path=None)
     # Parsed again and written anew, as the gate's own.
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
 
