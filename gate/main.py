@@ -58,7 +58,7 @@ def entry() -> None:
     except OSError:
         sys.stderr.write("gate: error: the output closed before the report was written in full\n")
         code = EXIT_ERROR
-    with contextlib.suppress(OSError):  # the exit code says it; there is nowhere else to
+    with contextlib.suppress(OSError):  # stderr is where it would be told: the exit code tells it
         sys.stderr.flush()
     os._exit(code)
 
