@@ -49,14 +49,19 @@ def entry() -> None:
     # One short run over a map of up to hundreds of thousands of objects: the cyclic collector
     # would walk them all, again and again, to free next to nothing before the process ends.
     gc.disable()
-    code = main()
+    try:
+        code = main()
+    except SystemExit as stop:  # argparse ends --help, --version and usage errors so
+        code = 0 if stop.code is None else stop.code if isinstance(stop.code, int) else EXIT_ERROR
     # Nor is the map freed object by object at the end, which takes a large map's check longer
     # than its report: every file the gate writes is closed by now, and what the standard
     # streams still hold is written here.
     try:
         sys.stdout.flush()
-    except OSError:
-        sys.stderr.write("gate: error: the output closed before the report was written in full\n")
+    except OSError as error:
+        sys.stderr.write(
+            f"gate: error: the output could not be written in full: {error.strerror}\n"
+        )
         code = EXIT_ERROR
     with contextlib.suppress(OSError):  # stderr is where it would be told: the exit code tells it
         sys.stderr.flush()

@@ -46,6 +46,26 @@ def test_what_the_installed_gate_prints_arrives_in_full(tmp_path):
     assert ": ok: " in result.stdout
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [["validate"], ["--version"]])
+def test_output_that_cannot_be_written_is_an_error(tmp_path, args):
+    (tmp_path / "dependency-map.yaml").write_text(MAP.replace("{policy}", ""))
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [str(GATE), *args],
+            cwd=tmp_path,
+            env=env,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    assert result.returncode == 2
+    assert "the output could not be written in full: No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 @pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"]])
 def test_help_and_version_import_no_heavy_library(args):
     probe = (
