@@ -51,8 +51,8 @@ def entry() -> None:
     gc.disable()
     try:
         code = main()
-    except SystemExit as stop:  # argparse ends --help, --version and usage errors so
-        code = 0 if stop.code is None else stop.code if isinstance(stop.code, int) else EXIT_ERROR
+    except SystemExit as stop:  # how argparse ends --help, --version and usage errors
+        code = stop.code if isinstance(stop.code, int) else EXIT_ERROR
     # Nor is the map freed object by object at the end, which takes a large map's check longer
     # than its report: every file the gate writes is closed by now, and what the standard
     # streams still hold is written here.
