@@ -68,14 +68,13 @@ def end_to_end(inputs: Inputs, rounds: int, scratch: Path) -> list[Row]:
             shutil.rmtree(home, ignore_errors=True)
             return run(check, env=environment(str(home)), ok=(0, 1)).seconds
 
-        gate, gate_cold, git_diff = interleaved(
-            [
-                lambda check=check: run(check, env=warm, ok=(0, 1)).seconds,
-                cold,
-                lambda floor=floor: run(floor, env=warm).seconds,
-            ],
-            rounds,
-        )
+        def warm_check(check: list[str] = check) -> float:
+            return run(check, env=warm, ok=(0, 1)).seconds
+
+        def git_floor(floor: list[str] = floor) -> float:
+            return run(floor, env=warm).seconds
+
+        gate, gate_cold, git_diff = interleaved([warm_check, cold, git_floor], rounds)
         paths = len(_git(inputs.repo, "diff", "--name-only", "-z", merge_base, branch).split("\0"))
         label = f"{size:,} changed files"
         limit = 2.0 if size == max(inputs.pull_requests) else None

@@ -332,7 +332,8 @@ def _depend(rng: random.Random, systems: list[Planned], edges: int) -> None:
     }
     dependents = [system for system in systems if system.kind in DEPENDS_ON]
     declared: set[tuple[str, str]] = set()
-    on_values, on_weights = zip(*ON_FILTERS, strict=True)
+    on_values = [on for on, _ in ON_FILTERS]
+    on_weights = [weight for _, weight in ON_FILTERS]
     while len(declared) < edges:
         dependent = rng.choice(dependents)
         kinds, weights = zip(*DEPENDS_ON[dependent.kind], strict=True)

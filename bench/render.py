@@ -61,6 +61,7 @@ def synthetic(count: int) -> Report:
         )
     for index in range(count - len(results)):
         root = f"database-{index % TOUCHED}"
+        chain: tuple[str, ...]
         if index < FIRST_RING:
             sid, chain = f"service-{index:03}", (root, f"service-{index:03}")
         else:
@@ -68,7 +69,7 @@ def synthetic(count: int) -> Report:
             sid = f"consumer-of-service-{index:03}"
             chain = (root, parent, sid)
         edges.append((chain[-2], sid))
-        violations = ()
+        violations: tuple[Violation, ...] = ()
         if index % 17 == 0:
             violations = (
                 Violation(
