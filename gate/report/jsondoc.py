@@ -12,7 +12,7 @@ from gate.report import SCHEMA, Report, SystemResult
 
 def render(report: Report) -> str:
     # Compact, by orjson: a large change's report is megabytes, and json.dumps takes 3x longer.
-    return orjson.dumps(document(report)).decode() + "\n"
+    return orjson.dumps(document(report), option=orjson.OPT_APPEND_NEWLINE).decode()
 
 
 def document(report: Report) -> dict[str, Any]:
