@@ -413,12 +413,6 @@ class Reading:
         for _, listing in self._listings:
             listing.stop()
 
-    def __enter__(self) -> Reading:
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self.stop()
-
     def _read(self) -> dict[str, dict[str, bytes | GateError | None]]:
         entries = _tree_entries(self._listings, self._commits, self._listed)
         found = read_entries(
