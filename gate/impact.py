@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 from collections import deque
-from collections.abc import Callable, Container, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from gate.depmap import Edge, OnFilter
@@ -46,7 +46,6 @@ class Graph:
 class Impact:
     touched: frozenset[str]
     impacted: _Chains  # system -> chains from a touched system, a Mapping
-    truncated: Container[str]  # systems whose chains were cut at MAX_CHAINS
     crossed: tuple[Edge, ...]  # the edges impact crossed
 
     def affected(self) -> frozenset[str]:
@@ -110,7 +109,6 @@ def impacted(
     return Impact(
         touched=frozenset(touched),
         impacted=chains,
-        truncated=_Truncated(chains),
         crossed=tuple(crossed),
     )
 
@@ -149,16 +147,6 @@ class _Chains(Mapping[str, tuple[Chain, ...]]):
             # Shortest first, then in order: two sorts in C, not one with a Python key.
             found = self._found[target] = (tuple(sorted(sorted(chains), key=len)), cut)
         return found
-
-
-class _Truncated(Container[str]):
-    """The impacted systems whose chains were cut at MAX_CHAINS."""
-
-    def __init__(self, chains: _Chains) -> None:
-        self._chains = chains
-
-    def __contains__(self, target: object) -> bool:
-        return isinstance(target, str) and target in self._chains and self._chains.cut(target)[1]
 
 
 def _first_chains(
