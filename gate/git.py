@@ -354,29 +354,29 @@ def _decode_path(raw: bytes) -> str:
 
 def read_blobs(repo: str, commit: str, paths: Iterable[str]) -> dict[str, bytes | None]:
     """The content of each path at commit; None where the path does not exist there."""
-    found: dict[str, bytes | None] = {}
-    for path, content in read_each_blob(repo, commit, paths).items():
-        if isinstance(content, GateError):
-            raise content
-        found[path] = content
+    return read_blobs_at(repo, [commit], paths)[commit]
+
+
+def read_blobs_at(
+    repo: str, commits: Sequence[str], paths: Iterable[str]
+) -> dict[str, dict[str, bytes | None]]:
+    """read_blobs at each of several commits, at once; a path that is no file is a GateError."""
+    found: dict[str, dict[str, bytes | None]] = {}
+    for commit, contents in read_each_blob_at(repo, commits, paths).items():
+        found[commit] = {}
+        for path, content in contents.items():
+            if isinstance(content, GateError):
+                raise content
+            found[commit][path] = content
     return found
-
-
-def read_each_blob(
-    repo: str, commit: str, paths: Iterable[str]
-) -> dict[str, bytes | GateError | None]:
-    """Like read_blobs, in two git processes however many paths, and with each path's own error.
-
-    A path that is no file at commit gets the GateError that reading it alone would raise, so
-    that reading many files at once fails only for a path that is then asked for.
-    """
-    return read_each_blob_at(repo, [commit], paths)[commit]
 
 
 def read_each_blob_at(
     repo: str, commits: Sequence[str], paths: Iterable[str]
 ) -> dict[str, dict[str, bytes | GateError | None]]:
-    """read_each_blob at each of several commits, at once.
+    """The content of each path at each commit, in a few git processes however many, with each
+    path's own error: a path that is no file there gets the GateError that reading it alone
+    would raise, so that reading many at once fails only for a path that is then asked for.
 
     The commits' trees are listed side by side, and a blob that several commits share is read
     once (the same bytes object at each).

@@ -160,8 +160,8 @@ def edited_definitions(
     if depmap.path is None or depmap.path not in matches:
         return frozenset()
     path = depmap.path
-    before = git.read_blobs(change.repo, merge_base, [path])[path]
-    after = git.read_blobs(change.repo, head, [path])[path]
+    read = git.read_blobs_at(change.repo, [merge_base, head], [path])
+    before, after = read[merge_base][path], read[head][path]
     if after is None:
         return frozenset(depmap.systems)
     try:

@@ -419,7 +419,12 @@ def test_read_each_blob_at_keeps_each_paths_error_to_itself(repo: GitRepo) -> No
     assert "is a directory" in str(read[head]["backup"])
     assert "not a file path" in str(read[before]["/x"])
     assert list(read[head]) == ["backup/backup.yml", "shared.txt", "link", "backup", "/x"]
-    assert git.read_each_blob(str(repo.path), head, ["shared.txt"]) == {"shared.txt": b"same\n"}
+    assert git.read_blobs_at(str(repo.path), [before, head], ["shared.txt"]) == {
+        before: {"shared.txt": b"same\n"},
+        head: {"shared.txt": b"same\n"},
+    }
+    with pytest.raises(GateError, match="symbolic link"):
+        git.read_blobs_at(str(repo.path), [before, head], ["link"])
 
 
 def test_read_each_blob_at_of_many_paths(repo: GitRepo) -> None:
