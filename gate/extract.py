@@ -37,8 +37,9 @@ def found(spec: VersionSpec, data: bytes) -> list[Found]:
 def prepare(specs: Iterable[VersionSpec]) -> None:
     """Load now the parsers reading these rules' files will take: the gate has time now, while
     git lists the files, and would wait for the imports later."""
-    import packaging.version  # noqa: F401 -- every scheme orders versions with it
-
+    specs = list(specs)
+    if specs:
+        import packaging.version  # noqa: F401 -- every scheme orders versions with it
     if any(spec.key is not None and _format(spec.file) == "YAML" for spec in specs):
         import yaml  # noqa: F401
 

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from gate.depmap import VersionSpec
@@ -411,3 +414,26 @@ def test_image_name_must_not_be_empty():
 def test_rule_without_pattern_key_or_image():
     with pytest.raises(Unreadable, match="none of pattern, key or image"):
         found(VersionSpec(file="x"), b"")
+
+
+@pytest.mark.parametrize(
+    ("specs", "loaded"),
+    [
+        ("[]", "[]"),
+        ("[VersionSpec(file='p.rb', pattern='v(.*)')]", "['packaging.version']"),
+        ("[VersionSpec(file='b.yml', key='v')]", "['packaging.version', 'yaml']"),
+        ("[VersionSpec(file='p.json', key='v')]", "['packaging.version']"),
+    ],
+)
+def test_prepare_loads_the_parsers_the_rules_take_and_no_more(specs, loaded):
+    probe = (
+        "import sys\n"
+        "from gate.depmap import VersionSpec\n"
+        "from gate.extract import prepare\n"
+        f"prepare({specs})\n"
+        "print(sorted({'yaml', 'packaging.version'} & set(sys.modules)))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == loaded
