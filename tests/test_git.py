@@ -483,3 +483,28 @@ def test_a_listing_that_fails_says_so_when_read(repo: GitRepo) -> None:
     listing = git.Listing(str(repo.path), repo.head(), "0" * 40)
     with pytest.raises(GateError, match="git failed"):
         listing.changed()
+
+
+OID = "a" * 40
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        (f":100644 100644 {OID} {OID} M\0path".encode(), "ends without a NUL"),
+        (f":100644 100644 {OID} {OID} X\0path\0".encode(), "unexpected record"),
+        (f":100644 100644 {OID} {OID} R100\0old\0".encode(), "unexpected record"),
+        (b"M\0path\0", "unexpected record"),
+        (f":100644 100644 {OID} {OID} M\0caf\xe9\0".encode("latin-1"), "not UTF-8: b'caf\\\\xe9'"),
+    ],
+)
+def test_a_listing_git_did_not_write_whole_is_refused(output: bytes, message: str) -> None:
+    # Real git never writes these; if it ever did, the change could not be read exactly.
+    with pytest.raises(GateError, match=message):
+        git._changes(output)
+
+
+def test_an_entry_that_names_no_object_is_refused(repo: GitRepo) -> None:
+    head = repo.head()
+    with pytest.raises(GateError, match="not an id"):
+        git.read_entries(str(repo.path), {head: {"README.md": ("100644", "HEAD")}})
