@@ -508,3 +508,11 @@ def test_an_entry_that_names_no_object_is_refused(repo: GitRepo) -> None:
     head = repo.head()
     with pytest.raises(GateError, match="not an id"):
         git.read_entries(str(repo.path), {head: {"README.md": ("100644", "HEAD")}})
+
+
+def test_fetching_a_commit_origin_does_not_have_is_an_error(tmp_path: Path) -> None:
+    origin = GitRepo(tmp_path / "origin")
+    clone = GitRepo.clone(str(origin.path), tmp_path / "clone")
+    with pytest.raises(GateError, match="git failed") as error:
+        git.fetch_commits(str(clone.path), ["0" * 40])
+    assert "holds the commits involved" in str(error.value)
