@@ -161,9 +161,9 @@ def matching(inputs: Inputs, rounds: int) -> list[Row]:
     """Matcher build and lookups over a PR's paths, against pathspec pattern by pattern."""
     import pathspec
 
-    from gate import git
-    from gate.maploader import load_map
-    from gate.paths import Matcher
+    from gate.depmap.load import load_map
+    from gate.git import diff
+    from gate.paths.index import Matcher
     from gate.stages import changed_paths, with_map_system
 
     depmap = load_map(
@@ -177,7 +177,7 @@ def matching(inputs: Inputs, rounds: int) -> list[Row]:
     size = max(inputs.pull_requests)
     branch = inputs.branch(size)
     merge_base = _git(inputs.repo, "merge-base", BASE, branch)
-    paths = changed_paths(git.changed(str(inputs.repo), merge_base, branch))
+    paths = changed_paths(diff.changed(str(inputs.repo), merge_base, branch))
 
     def by_pathspec() -> None:
         for _, pattern in sample:
@@ -212,7 +212,7 @@ def _agreement(sample: list[tuple[str, str]], paths: list[str]) -> tuple[int, in
     """How many (pattern, path) pairs pathspec and the gate's pattern semantics judge alike."""
     import pathspec
 
-    from gate.paths import pattern_regex
+    from gate.paths.pattern import pattern_regex
 
     agree = pairs = 0
     for _, pattern in sample:
@@ -234,7 +234,7 @@ def impact(rounds: int) -> list[Row]:
 
     from bench.graph import graph
     from gate.impact import MAX_CHAINS, Graph, impacted
-    from gate.versions import crosses
+    from gate.versions.schemes import crosses
 
     made = graph()
     source = "touched"  # a super-source: one traversal from every touched system at once

@@ -6,7 +6,7 @@ import itertools
 import random
 from dataclasses import dataclass
 
-from gate.depmap import Edge
+from gate.depmap.records import Edge
 
 SEED = 1917
 NODES = 100_000

@@ -10,13 +10,12 @@ by machine; compare the ratios.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import time
 from collections.abc import Callable
 
-from gate.report import (
-    Changed,
+from gate.git.diff import Changed
+from gate.report.records import (
     Report,
     Signoff,
     SignoffState,
@@ -127,14 +126,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=25)
     args = parser.parse_args()
 
-    from gate.report import html, jsondoc, text
+    import json
+
+    from gate.report import html, text
+    from gate.report import json as json_report
 
     report = synthetic(args.systems)
     html.render(report)  # warm up: the first call imports and compiles
     measured = {
         "text report (baseline)": median_seconds(lambda: text.render(report), args.runs),
         "json.dumps of the JSON report": median_seconds(
-            lambda: json.dumps(jsondoc.document(report)), args.runs
+            lambda: json.dumps(json_report.document(report)), args.runs
         ),
         "html report (with SVG)": median_seconds(lambda: html.render(report), args.runs),
     }

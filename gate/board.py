@@ -6,20 +6,18 @@ import os
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape
 from typing import TYPE_CHECKING, Any
 
 from gate.errors import EXIT_ERROR, EXIT_PASS, GateError
-from gate.report import Report, headline, version_phrase, violation_sentence
 
 if TYPE_CHECKING:
     from gate.check import Context
-    from gate.github import GitHub
-    from gate.owners import TeamLookup
-    from gate.pullrequest import PullRequest
-    from gate.signoffs import Offer
+    from gate.github.client import GitHub
+    from gate.github.payloads import PullRequest
+    from gate.signoffs.owners import TeamLookup
+    from gate.signoffs.records import Offer
+from gate.report.agenda import Agenda, Item, major_bumps, render_html, render_markdown
 
 _SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -28,30 +26,6 @@ SIGNOFFS_COUNTED = (
     " latest approving review, and /signoff comments posted after the gate's first status on"
     " the current head."
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class Item:
-    """One open pull request and what its evaluation found (or why there is none)."""
-
-    number: int
-    title: str
-    url: str
-    author: str
-    base: str
-    head: str
-    base_ref: str = ""
-    draft: bool = False
-    report: Report | None = None
-    error: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Agenda:
-    repository: str
-    generated_at: str  # ISO 8601, UTC
-    items: tuple[Item, ...]  # riskiest first
-    notes: tuple[str, ...] = ()
 
 
 def board(
@@ -65,9 +39,9 @@ def board(
     now: datetime | None = None,
 ) -> int:
     """List the open pull requests, evaluate each, write the agenda; 2 if any could not be."""
+    from gate.github.pull import client
+    from gate.github.teams import team_lookup
     from gate.output import write_text
-    from gate.pullrequest import client
-    from gate.reviews import team_lookup
 
     if not _REPOSITORY.fullmatch(github_repo):
         raise GateError(f"--github-repo {github_repo!r} is not OWNER/NAME")
@@ -126,17 +100,17 @@ def evaluate(
     map_file: str | None,
 ) -> Item:
     """One pull request through the check; a failure is kept on the item, never dropped."""
-    from gate import git
     from gate.check import Change, check
-    from gate.pullrequest import head_since
-    from gate.reviews import comment_offers, review_offers
+    from gate.git import refs
+    from gate.github.pull import head_since
+    from gate.github.signoffs import comment_offers, review_offers
 
     item = _item(pull)
     if item.error is not None:
         return item
     try:
         for role, sha in (("base", item.base), ("head", item.head)):
-            if not git.is_commit(repo, sha):
+            if not refs.is_commit(repo, sha):
                 branch = f" {item.base_ref}" if role == "base" and item.base_ref else ""
                 raise GateError(
                     f"its {role} commit {sha} is not in the local clone {repo}; fetch it first:"
@@ -166,7 +140,7 @@ def evaluate(
 
 
 def _pull(item: Item, github_repo: str) -> PullRequest:
-    from gate.pullrequest import PullRequest
+    from gate.github.payloads import PullRequest
 
     return PullRequest(
         repository=github_repo,
@@ -248,186 +222,3 @@ def risk(item: Item) -> tuple[int, ...]:
 
 def ordered(items: Sequence[Item]) -> tuple[Item, ...]:
     return tuple(sorted(items, key=risk))
-
-
-def major_bumps(report: Report) -> list[str]:
-    return [
-        f"{s.id} {version_phrase(s.version)}"
-        for s in report.systems
-        if s.version is not None and s.version.bump == "major"
-    ]
-
-
-def pending_owners(report: Report) -> dict[str, list[str]]:
-    """Owner -> the systems that wait for their sign-off."""
-    waiting: dict[str, list[str]] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            for owner in result.signoff.waiting_for or result.owners:
-                waiting.setdefault(owner, []).append(result.id)
-    return waiting
-
-
-def _counts(agenda: Agenda) -> tuple[int, int, int]:
-    failed = sum(1 for i in agenda.items if i.report is None)
-    blocked = sum(1 for i in agenda.items if i.report is not None and i.report.verdict != "pass")
-    return failed, blocked, len(agenda.items) - failed - blocked
-
-
-# -- HTML ---------------------------------------------------------------------------------------
-
-
-def render_html(agenda: Agenda) -> str:
-    from gate.report import html
-
-    failed, blocked, passed = _counts(agenda)
-    header = html.verdict_header(
-        "error" if failed else "agenda",
-        "INCOMPLETE" if failed else "AGENDA",
-        f"Change review board agenda for {agenda.repository}",
-        [
-            (len(agenda.items), "open pull requests"),
-            (failed, "could not be evaluated"),
-            (blocked, "blocked"),
-            (passed, "pass"),
-        ],
-    )
-    notes = "".join(f'<p class="muted">{escape(note)}</p>' for note in agenda.notes)
-    intro = (
-        f'<p class="muted">Generated {escape(agenda.generated_at)}; riskiest first: pull'
-        " requests that could not be evaluated, then by violated requirements, impacted"
-        f" systems and major version bumps.</p>{notes}"
-    )
-    cards = "".join(_card(item) for item in agenda.items)
-    if not agenda.items:
-        cards = "<p>No open pull requests.</p>"
-    body = f'{header}<main><section id="agenda"><h2>Agenda</h2>{intro}{cards}</section></main>'
-    return html.page(f"Change review board agenda: {agenda.repository}", body)
-
-
-def _card(item: Item) -> str:
-    from gate.report import html
-
-    title = f"#{item.number} {item.title}".strip()
-    link = f'<a href="{escape(item.url)}">{escape(title)}</a>' if item.url else escape(title)
-    who = f"by {escape(item.author)}" if item.author else ""
-    draft = " · draft" if item.draft else ""
-    commits = (
-        f" · <code>{escape(item.base[:12])}..{escape(item.head[:12])}</code>" if item.head else ""
-    )
-    report = item.report
-    if report is None:
-        return (
-            f'<article class="card error" data-pull="{item.number}"><h3>{link}</h3>'
-            f'<p class="muted">{who}{draft}{commits}</p>'
-            f'<p><span class="badge error">ERROR</span> <strong>could not evaluate:</strong>'
-            f" {escape(item.error or '')}</p></article>"
-        )
-    rows = [
-        (
-            "Verdict",
-            f'<span class="badge {report.verdict}">{report.verdict.upper()}</span> '
-            f"{escape(headline(report).split(': ', 1)[-1])}",
-        )
-    ]
-    chips = "".join(
-        f'<span class="chip">{html.affected_pill(s.affected)}<code>{escape(s.id)}</code></span>'
-        for s in report.systems
-    )
-    rows.append(("Affected", chips or '<span class="muted">no system</span>'))
-    waiting = pending_owners(report)
-    if waiting:
-        rows.append(
-            (
-                "Waiting for",
-                "; ".join(
-                    f"<strong>{escape(owner)}</strong> ({escape(', '.join(systems))})"
-                    for owner, systems in waiting.items()
-                ),
-            )
-        )
-    bumps = major_bumps(report)
-    if bumps:
-        rows.append(("Major bumps", "; ".join(escape(b) for b in bumps)))
-    violations = [violation_sentence(v) for s in report.systems for v in s.violations]
-    if violations:
-        rows.append(
-            ("Violations", "".join(f'<div class="violation">{escape(v)}</div>' for v in violations))
-        )
-    if report.unmapped:
-        rows.append(("Unmapped", ", ".join(f"<code>{escape(p)}</code>" for p in report.unmapped)))
-    table = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
-    return (
-        f'<article class="card {report.verdict}" data-pull="{item.number}"><h3>{link}</h3>'
-        f'<p class="muted">{who}{draft}{commits}</p><dl class="meta">{table}</dl></article>'
-    )
-
-
-# -- Markdown -----------------------------------------------------------------------------------
-
-
-def render_markdown(agenda: Agenda) -> str:
-    failed, blocked, passed = _counts(agenda)
-    lines = [
-        f"# Change review board agenda: {_md(agenda.repository)}",
-        "",
-        f"{len(agenda.items)} open pull request(s): {failed} could not be evaluated, {blocked}"
-        f" blocked, {passed} pass. Generated {agenda.generated_at}, riskiest first.",
-    ]
-    lines += [f"\n> {_md(note)}" for note in agenda.notes]
-    if not agenda.items:
-        lines += ["", "No open pull requests."]
-    for item in agenda.items:
-        lines += ["", *_markdown_item(item)]
-    return "\n".join(lines) + "\n"
-
-
-def _markdown_item(item: Item) -> list[str]:
-    title = _md(f"#{item.number} {item.title}".strip())
-    link = f"[{title}]({_md_url(item.url)})" if item.url else title
-    report = item.report
-    if report is None:
-        return [f"## ⛔ {link}", "", f"**could not evaluate:** {_md(item.error or '')}"]
-    icon = "✅" if report.verdict == "pass" else "⛔"
-    lines = [
-        f"## {icon} {link}",
-        "",
-        f"by @{_md(item.author)}{' (draft)' if item.draft else ''},"
-        f" `{item.base[:12]}..{item.head[:12]}`: **{_md(headline(report))}**",
-        "",
-    ]
-    affected = ", ".join(f"`{_code(s.id)}` ({s.affected})" for s in report.systems)
-    lines.append(f"- Affected: {affected or 'no system'}")
-    waiting = pending_owners(report)
-    if waiting:
-        lines.append(
-            "- Waiting for: "
-            + "; ".join(f"{_md(o)} ({', '.join(_md(s) for s in ss)})" for o, ss in waiting.items())
-        )
-    bumps = major_bumps(report)
-    if bumps:
-        lines.append("- Major bumps: " + "; ".join(_md(b) for b in bumps))
-    for result in report.systems:
-        for violation in result.violations:
-            lines.append(f"- Violation: {_md(violation_sentence(violation))}")
-    if report.unmapped:
-        lines.append("- Unmapped: " + ", ".join(f"`{_code(p)}`" for p in report.unmapped))
-    return lines
-
-
-# What can start emphasis, code, links, tables or HTML mid-line; each line begins with our text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
-def _md(text: str) -> str:
-    """Text from the repository or the API, inert in Markdown (and in the HTML GitHub allows)."""
-    flat = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat).replace("&", "&amp;")
-
-
-def _code(text: str) -> str:
-    return " ".join(text.split()).replace("`", "'")
-
-
-def _md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")

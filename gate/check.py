@@ -6,13 +6,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gate import DEFAULT_MAP_PATH, git
+from gate import DEFAULT_MAP_PATH
+from gate.git import blobs, diff, refs
 
 if TYPE_CHECKING:
-    from gate.depmap import Map
-    from gate.owners import TeamLookup
-    from gate.report import Changed, Report
-    from gate.signoffs import Offer
+    from gate.depmap.records import Map
+    from gate.git.diff import Changed
+    from gate.report.records import Report
+    from gate.signoffs.owners import TeamLookup
+    from gate.signoffs.records import Offer
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -56,11 +58,11 @@ def check(
     loaded: on a large change git takes as long as everything else.
     """
     base, head, merge_base = resolve_range(change)
-    listing = git.Listing(change.repo, merge_base, head)
+    listing = diff.Listing(change.repo, merge_base, head)
     map_blob = None
     try:
         if change.map_file is None:
-            map_blob = git.FileReading(change.repo, base, change.map_path)
+            map_blob = blobs.FileReading(change.repo, base, change.map_path)
         from gate import stages
     except BaseException:
         listing.stop()
@@ -75,8 +77,8 @@ def check(
 def resolve_range(change: Change) -> tuple[str, str, str]:
     """Base, head and their merge base as commits, before anything else is read."""
     if change.base is None:
-        base = git.default_base(change.repo)
+        base = refs.default_base(change.repo)
     else:
-        base = git.resolve(change.repo, change.base, what="--base")
-    head = git.resolve(change.repo, change.head, what="--head")
-    return base, head, git.merge_base(change.repo, base, head, deepen=change.deepen)
+        base = refs.resolve(change.repo, change.base, what="--base")
+    head = refs.resolve(change.repo, change.head, what="--head")
+    return base, head, refs.merge_base(change.repo, base, head, deepen=change.deepen)

@@ -9,10 +9,11 @@ import sys
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from gate import __version__, git
+from gate import __version__
 from gate.errors import GateError
-from gate.report import Report
-from gate.report.jsondoc import flat, system_document
+from gate.git import refs
+from gate.report.json import flat, system_document
+from gate.report.records import Report
 
 SCHEMA = "change-impact-gate/evidence/v1"
 HASH_FIELD = "sha256"
@@ -27,7 +28,7 @@ def record(report: Report, *, repo: str, now: datetime | None = None) -> dict[st
         "schema": SCHEMA,
         "tool": {"name": "change-impact-gate", "version": __version__},
         "evaluated_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "repository": {"path": os.path.abspath(repo), "remote": git.remote_url(repo)},
+        "repository": {"path": os.path.abspath(repo), "remote": refs.remote_url(repo)},
         "base": report.base,
         "merge_base": report.merge_base,
         "head": report.head,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from gate.depmap import Map, System
+from gate.depmap.records import Map, System
 from gate.errors import GateError
-from gate.report import version_phrase, violation_sentence
+from gate.report.words import version_phrase, violation_sentence
 
 
 def explain(
@@ -16,7 +16,7 @@ def explain(
         raise GateError("--head needs --base: explain compares a head with a base")
     if base is not None:
         return _in_change(repo, map_path, map_file, sid, base, head or "HEAD")
-    from gate.maps import working_map
+    from gate.depmap.read import working_map
 
     return describe(working_map(repo, map_path, map_file), sid)
 
@@ -112,6 +112,6 @@ def _edge_terms(on: str, requires: str | None) -> str:
 def _reachable(depmap: Map, sid: str) -> set[str]:
     """What the largest change of `sid` reaches, `on:` filters and all: a major version bump."""
     from gate.impact import impacted
-    from gate.versions import crosses
+    from gate.versions.schemes import crosses
 
     return set(impacted(depmap.edges, {sid: "major"}, crosses=crosses).impacted)

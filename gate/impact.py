@@ -7,7 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from gate.depmap import Edge, OnFilter
+from gate.depmap.records import Edge, OnFilter
 
 # Chains grow with the number of paths through the graph, which can be exponential; past
 # this many per system the report says the list is cut rather than hang.

@@ -9,12 +9,12 @@ from gate.check import Context, OfferSource
 from gate.errors import GateError
 
 if TYPE_CHECKING:
-    from gate.signoffs import Offer
+    from gate.signoffs.records import Offer
 
 
 def ledger_source(path: str) -> OfferSource:
     def offers(context: Context) -> Iterable[Offer]:
-        from gate.signoffs import load_ledger
+        from gate.signoffs.ledger import load_ledger
 
         try:
             with open(path, "rb") as handle:

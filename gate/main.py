@@ -72,7 +72,7 @@ def _report_error(message: str, wants_json: bool, output: str | None) -> None:
     sys.stderr.write(f"gate: error: {message}\n")
     if wants_json:
         from gate.output import write_text
-        from gate.report.jsondoc import error_document
+        from gate.report.json import error_document
 
         try:
             write_text(error_document(message), output)
@@ -200,7 +200,7 @@ def _check(args: argparse.Namespace) -> int:
                 f"--github takes the base, head and author from the pull request event, and"
                 f" its verdict is the status it posts; drop {', '.join(given)}"
             )
-        from gate.pullrequest import check_pull_request
+        from gate.github.mode import check_pull_request
 
         return check_pull_request(
             repo=args.repo,
@@ -232,7 +232,7 @@ def _check(args: argparse.Namespace) -> int:
         from gate.evidence import with_evidence
 
         report = with_evidence(report, repo=args.repo, path=args.evidence)
-    from gate.report import render  # loaded by check() by now, while git was at work
+    from gate.report.render import render  # loaded by check() by now, while git was at work
 
     write_text(render(report, args.format), args.output)
     if args.advisory:
@@ -241,7 +241,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from gate.maps import working_map
+    from gate.depmap.read import working_map
 
     depmap = working_map(args.repo, args.map, args.map_file)
     edges = len(depmap.edges)
@@ -260,14 +260,14 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _graph(args: argparse.Namespace) -> int:
-    from gate import graph
-    from gate.maps import working_map
+    from gate.depmap.read import working_map
     from gate.output import write_text
+    from gate.report import mermaid
 
     depmap = working_map(args.repo, args.map, args.map_file)
     nodes = dict.fromkeys(depmap.systems, "")
-    draw = graph.mermaid if args.format == "mermaid" else graph.dot
-    write_text(draw(nodes, graph.map_arrows(depmap)), args.output)
+    draw = mermaid.mermaid if args.format == "mermaid" else mermaid.dot
+    write_text(draw(nodes, mermaid.map_arrows(depmap)), args.output)
     return 0
 
 

@@ -5,18 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 
-from gate import git
 from gate.check import Change, Context, OfferSource
-from gate.depmap import Edge, Map, SignoffRule, System
+from gate.depmap.cache import load_cached
+from gate.depmap.read import working_map
+from gate.depmap.records import Edge, Map, SignoffRule, System
 from gate.errors import GateError, MapError
+from gate.git import blobs, diff, refs
+from gate.git.diff import Changed
 from gate.impact import Impact, impacted
-from gate.mapcache import load_cached
-from gate.maps import working_map
-from gate.owners import TeamLookup
-from gate.report import Changed, Ignored, Report, Signoff, SignoffState, SystemResult, Violation
-from gate.signoffs import Owned, StillHolds, count, state
-from gate.versioned import Versions, load_parsers, version_files, violations_of
-from gate.versions import crosses
+from gate.report.records import Ignored, Report, Signoff, SignoffState, SystemResult, Violation
+from gate.signoffs.count import count, state
+from gate.signoffs.owners import TeamLookup
+from gate.signoffs.records import Owned, StillHolds
+from gate.versions.schemes import crosses
+from gate.versions.versioned import Versions, load_parsers, version_files
+from gate.versions.violations import violations_of
 
 
 def run(
@@ -24,8 +27,8 @@ def run(
     base: str,
     head: str,
     merge_base: str,
-    listing: git.Listing,
-    map_blob: git.FileReading | None,
+    listing: diff.Listing,
+    map_blob: blobs.FileReading | None,
     *,
     offers: Sequence[OfferSource],
     lookup: TeamLookup | None,
@@ -83,8 +86,8 @@ def run(
 
 
 def map_and_change(
-    change: Change, base: str, head: str, listing: git.Listing, map_blob: git.FileReading | None
-) -> tuple[Map, git.Reading, tuple[Changed, ...]]:
+    change: Change, base: str, head: str, listing: diff.Listing, map_blob: blobs.FileReading | None
+) -> tuple[Map, blobs.Reading, tuple[Changed, ...]]:
     """The map, its version files at head, and the changed paths.
 
     git lists the change while the map is loaded, then reads the version files while the
@@ -108,7 +111,7 @@ def map_and_change(
     return depmap, at_head, changed
 
 
-def read_map(change: Change, base: str, map_blob: git.FileReading | None) -> Map:
+def read_map(change: Change, base: str, map_blob: blobs.FileReading | None) -> Map:
     """The map the change is judged by: from the base commit (being read in `map_blob`), or a
     file outside the change."""
     if map_blob is None:
@@ -160,7 +163,7 @@ def edited_definitions(
     if depmap.path is None or depmap.path not in matches:
         return frozenset()
     path = depmap.path
-    read = git.read_blobs_at(change.repo, [merge_base, head], [path])
+    read = blobs.read_blobs_at(change.repo, [merge_base, head], [path])
     before, after = read[merge_base][path], read[head][path]
     if after is None:
         return frozenset(depmap.systems)
@@ -254,10 +257,10 @@ def unchanged_impact(context: Context, impact: Impact) -> StillHolds | None:
 
     def still_holds(commit: str, system: str) -> bool:
         if commit not in cache:
-            if not git.is_commit(context.repo, commit):
+            if not refs.is_commit(context.repo, commit):
                 cache[commit] = None
             else:
-                since = git.changed(context.repo, commit, context.head)
+                since = diff.changed(context.repo, commit, context.head)
                 cache[commit] = frozenset().union(
                     *systems_for(context.depmap, changed_paths(since)).values()
                 )

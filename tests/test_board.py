@@ -9,7 +9,8 @@ import pytest
 
 from gate import board
 from gate.main import main
-from gate.report import Report, SignoffState, SystemResult, VersionChange, Violation
+from gate.report import agenda
+from gate.report.records import Report, SignoffState, SystemResult, VersionChange, Violation
 from testing.fakegithub import REPO, FakeGitHub
 from testing.gitrepo import GitRepo
 from testing.infra import infra_repo, upgrade
@@ -209,7 +210,7 @@ def result(sid: str, *, impacted: bool = False, violated: bool = False, major: b
     )
 
 
-def item(number: int, *systems: SystemResult, error: str | None = None) -> board.Item:
+def item(number: int, *systems: SystemResult, error: str | None = None) -> agenda.Item:
     report = Report(
         verdict="blocked",
         base="b" * 40,
@@ -222,7 +223,7 @@ def item(number: int, *systems: SystemResult, error: str | None = None) -> board
         pending=tuple(s.id for s in systems),
         unmapped=(),
     )
-    return board.Item(
+    return agenda.Item(
         number=number,
         title="t",
         url="",
@@ -309,7 +310,7 @@ def test_a_directory_that_is_no_clone_fails_each_pull_request(tmp_path, fake, ca
 def test_signoff_comments_count_on_the_agenda_as_the_gate_counts_them(
     tmp_path, fake, capsys, witnessed
 ):
-    from gate.pullrequest import CONTEXT
+    from gate.github.post import CONTEXT
 
     repo = infra_repo(tmp_path / "repo")
     base = repo.git("rev-parse", "main")

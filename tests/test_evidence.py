@@ -15,7 +15,7 @@ from gate.check import Change, check
 from gate.errors import GateError
 from gate.ledger import ledger_source
 from gate.main import main
-from gate.report import Report
+from gate.report.records import Report
 from testing.infra import infra_repo, upgrade
 
 MOMENT = datetime(2017, 1, 31, 23, 0, 0, tzinfo=UTC)

@@ -5,8 +5,10 @@ import sys
 
 import pytest
 
-from gate.depmap import VersionSpec
-from gate.extract import Found, Unreadable, found, key_path, split_tag
+from gate.depmap.records import VersionSpec
+from gate.versions.extract import found, key_path
+from gate.versions.found import Found, Unreadable
+from gate.versions.image import split_tag
 
 OMNIBUS = r"""default_version ['"](?P<version>[^'"]+)['"]"""
 
@@ -428,8 +430,8 @@ def test_rule_without_pattern_key_or_image():
 def test_prepare_loads_the_parsers_the_rules_take_and_no_more(specs, loaded):
     probe = (
         "import sys\n"
-        "from gate.depmap import VersionSpec\n"
-        "from gate.extract import prepare\n"
+        "from gate.depmap.records import VersionSpec\n"
+        "from gate.versions.extract import prepare\n"
         f"prepare({specs})\n"
         "print(sorted({'yaml', 'packaging.version'} & set(sys.modules)))\n"
     )

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from gate import git
 from gate.errors import GateError
-from gate.report import Changed
+from gate.git import blobs, diff, refs
+from gate.git.diff import Changed
 from testing.gitrepo import GitRepo
 
 
@@ -37,12 +37,12 @@ def test_resolve_names_a_commit(repo: GitRepo) -> None:
     repo.git("tag", "light", first)
     repo.git("tag", "-a", "-m", "annotated", "annotated", first)
     path = str(repo.path)
-    assert git.resolve(path, second) == second
-    assert git.resolve(path, second[:8]) == second
-    assert git.resolve(path, "main") == second
-    assert git.resolve(path, "HEAD~1") == first
-    assert git.resolve(path, "light") == first
-    assert git.resolve(path, "annotated") == first  # the tag object peels to its commit
+    assert refs.resolve(path, second) == second
+    assert refs.resolve(path, second[:8]) == second
+    assert refs.resolve(path, "main") == second
+    assert refs.resolve(path, "HEAD~1") == first
+    assert refs.resolve(path, "light") == first
+    assert refs.resolve(path, "annotated") == first  # the tag object peels to its commit
 
 
 @pytest.mark.parametrize(
@@ -57,18 +57,18 @@ def test_resolve_names_a_commit(repo: GitRepo) -> None:
 )
 def test_resolve_rejects(repo: GitRepo, ref: str, message: str) -> None:
     with pytest.raises(GateError, match=message):
-        git.resolve(str(repo.path), ref, what="--base")
+        refs.resolve(str(repo.path), ref, what="--base")
 
 
 def test_resolve_outside_a_repository_names_the_command(tmp_path: Path) -> None:
     with pytest.raises(GateError, match=r"(?s)git failed.*rev-parse.*not a git repository"):
-        git.resolve(str(tmp_path), "HEAD")
+        refs.resolve(str(tmp_path), "HEAD")
 
 
 def test_a_missing_git_is_an_error(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(repo.path))
     with pytest.raises(GateError, match=r"cannot run git .*install git"):
-        git.resolve(str(repo.path), "HEAD")
+        refs.resolve(str(repo.path), "HEAD")
 
 
 def test_git_dir_in_the_environment_does_not_redirect(
@@ -78,32 +78,32 @@ def test_git_dir_in_the_environment_does_not_redirect(
     other.commit("other")
     head = repo.head()
     monkeypatch.setenv("GIT_DIR", str(other.path / ".git"))
-    assert git.resolve(str(repo.path), "HEAD") == head
+    assert refs.resolve(str(repo.path), "HEAD") == head
 
 
 def test_default_base_is_origin_head(repo: GitRepo, tmp_path: Path) -> None:
     clone = GitRepo.clone(str(repo.path), tmp_path / "clone")
     clone.commit("local work")
-    assert git.default_base(str(clone.path)) == repo.head()
+    assert refs.default_base(str(clone.path)) == repo.head()
 
 
 def test_default_base_without_origin_head_asks_for_base(repo: GitRepo) -> None:
     with pytest.raises(GateError, match="pass --base"):
-        git.default_base(str(repo.path))
+        refs.default_base(str(repo.path))
 
 
 def test_merge_base_of_a_branch(forked: tuple[GitRepo, str]) -> None:
     repo, fork = forked
     path = str(repo.path)
-    main, feature = git.resolve(path, "main"), git.resolve(path, "feature")
-    assert git.merge_base(path, main, feature) == fork
+    main, feature = refs.resolve(path, "main"), refs.resolve(path, "feature")
+    assert refs.merge_base(path, main, feature) == fork
 
 
 def test_unrelated_histories(repo: GitRepo) -> None:
     repo.checkout("--orphan", "elsewhere")
     other = repo.commit("a new root")
     with pytest.raises(GateError, match="share no history"):
-        git.merge_base(str(repo.path), git.resolve(str(repo.path), "main"), other)
+        refs.merge_base(str(repo.path), refs.resolve(str(repo.path), "main"), other)
 
 
 @pytest.fixture
@@ -120,9 +120,9 @@ def shallow(forked: tuple[GitRepo, str], tmp_path: Path) -> tuple[GitRepo, str]:
 def test_shallow_clone_without_merge_base_says_how_to_fix(shallow: tuple[GitRepo, str]) -> None:
     clone, _ = shallow
     path = str(clone.path)
-    base, head = git.resolve(path, "origin/main"), git.resolve(path, "origin/feature")
+    base, head = refs.resolve(path, "origin/main"), refs.resolve(path, "origin/feature")
     with pytest.raises(GateError, match="shallow clone") as raised:
-        git.merge_base(path, base, head)
+        refs.merge_base(path, base, head)
     assert "git fetch --unshallow" in str(raised.value)
     assert "fetch-depth: 0" in str(raised.value)
 
@@ -130,21 +130,21 @@ def test_shallow_clone_without_merge_base_says_how_to_fix(shallow: tuple[GitRepo
 def test_shallow_clone_deepens_until_the_merge_base(shallow: tuple[GitRepo, str]) -> None:
     clone, fork = shallow
     path = str(clone.path)
-    base, head = git.resolve(path, "origin/main"), git.resolve(path, "origin/feature")
-    assert git.merge_base(path, base, head, deepen=True) == fork
+    base, head = refs.resolve(path, "origin/main"), refs.resolve(path, "origin/feature")
+    assert refs.merge_base(path, base, head, deepen=True) == fork
 
 
 def test_shallow_clone_without_origin_cannot_deepen(shallow: tuple[GitRepo, str]) -> None:
     clone, _ = shallow
     path = str(clone.path)
-    base, head = git.resolve(path, "origin/main"), git.resolve(path, "origin/feature")
+    base, head = refs.resolve(path, "origin/main"), refs.resolve(path, "origin/feature")
     clone.git("remote", "remove", "origin")
     with pytest.raises(GateError, match="git fetch --unshallow"):
-        git.merge_base(path, base, head, deepen=True)
+        refs.merge_base(path, base, head, deepen=True)
 
 
 def changes(repo: GitRepo, before: str) -> tuple[Changed, ...]:
-    return git.changed(str(repo.path), before, repo.head())
+    return diff.changed(str(repo.path), before, repo.head())
 
 
 def test_changed_add_modify_delete_rename(repo: GitRepo) -> None:
@@ -252,7 +252,7 @@ def test_configuration_cannot_change_the_diff_or_run_code(repo: GitRepo, tmp_pat
     ]:
         repo.git("config", key, value)
     # Asked from a subdirectory, the paths still start at the repository root.
-    listed = git.changed(str(repo.path / "sub"), before, repo.head())
+    listed = diff.changed(str(repo.path / "sub"), before, repo.head())
     assert set(listed) == {
         Changed(status="M", path="sub/a.txt"),
         Changed(status="A", path="top.txt"),
@@ -266,12 +266,12 @@ def test_a_bare_clone_works(forked: tuple[GitRepo, str], tmp_path: Path) -> None
     source, fork = forked
     bare = GitRepo.clone(str(source.path), tmp_path / "bare.git", "--bare")
     path = str(bare.path)
-    base, head = git.resolve(path, "main"), git.resolve(path, "feature")
-    assert git.merge_base(path, base, head) == fork
-    assert git.changed(path, fork, head) == (Changed(status="A", path="feature.txt"),)
-    assert git.read_blobs(path, head, ["feature.txt"]) == {"feature.txt": b"2\n"}
+    base, head = refs.resolve(path, "main"), refs.resolve(path, "feature")
+    assert refs.merge_base(path, base, head) == fork
+    assert diff.changed(path, fork, head) == (Changed(status="A", path="feature.txt"),)
+    assert blobs.read_blobs(path, head, ["feature.txt"]) == {"feature.txt": b"2\n"}
     with pytest.raises(GateError, match="pass --base"):
-        git.default_base(path)
+        refs.default_base(path)
 
 
 def test_read_blobs(repo: GitRepo) -> None:
@@ -300,21 +300,21 @@ def test_read_blobs(repo: GitRepo) -> None:
         "missing": None,
         "backup/nope": None,
     }
-    assert git.read_blobs(str(repo.path), head, paths) == expected
+    assert blobs.read_blobs(str(repo.path), head, paths) == expected
     for path, content in expected.items():
-        assert git.FileReading(str(repo.path), head, path).result() == content
-    assert git.read_blobs(str(repo.path), before, ["backup/backup.yml", "README.md"]) == {
+        assert blobs.FileReading(str(repo.path), head, path).result() == content
+    assert blobs.read_blobs(str(repo.path), before, ["backup/backup.yml", "README.md"]) == {
         "backup/backup.yml": None,
         "README.md": b"hello\n",
     }
-    assert git.read_blobs(str(repo.path), head, []) == {}
+    assert blobs.read_blobs(str(repo.path), head, []) == {}
 
 
 def test_read_blobs_of_many_paths(repo: GitRepo) -> None:
     files = [(f"dir/file{number}.txt", f"{number}\n") for number in range(1200)]
     head = repo.commit("many", *files)
-    blobs = git.read_blobs(str(repo.path), head, [name for name, _ in files])
-    assert blobs == {name: body.encode() for name, body in files}
+    read = blobs.read_blobs(str(repo.path), head, [name for name, _ in files])
+    assert read == {name: body.encode() for name, body in files}
 
 
 @pytest.mark.parametrize(
@@ -336,8 +336,8 @@ def test_read_blobs_refuses(repo: GitRepo, path: str, message: str) -> None:
     (repo.path / "vendor/lib").mkdir(parents=True)  # as an uninitialised submodule looks
     repo.commit("more")
     with pytest.raises(GateError, match=message):
-        git.read_blobs(str(repo.path), repo.head(), [path])
-    reading = git.FileReading(str(repo.path), repo.head(), path)
+        blobs.read_blobs(str(repo.path), repo.head(), [path])
+    reading = blobs.FileReading(str(repo.path), repo.head(), path)
     problem = reading.result()
     assert isinstance(problem, GateError)
     assert re.search(message, str(problem))
@@ -347,11 +347,11 @@ def test_read_blobs_refuses(repo: GitRepo, path: str, message: str) -> None:
 def test_is_commit(repo: GitRepo) -> None:
     path = str(repo.path)
     head = repo.head()
-    assert git.is_commit(path, head)
-    assert not git.is_commit(path, "0" * 40)  # well formed, but not here
-    assert not git.is_commit(path, repo.git("rev-parse", "HEAD^{tree}"))
+    assert refs.is_commit(path, head)
+    assert not refs.is_commit(path, "0" * 40)  # well formed, but not here
+    assert not refs.is_commit(path, repo.git("rev-parse", "HEAD^{tree}"))
     for not_an_id in ["HEAD", "main", head[:12], "-x", ""]:
-        assert not git.is_commit(path, not_an_id)
+        assert not refs.is_commit(path, not_an_id)
 
 
 def test_a_scratch_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -374,14 +374,14 @@ def test_a_scratch_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     repo = tmp_path / "scratch"
     (repo / "config").mkdir(parents=True)
     (repo / "config/postgresql.rb").write_text('default_version "9.2.18"\n')
-    git.init_scratch(str(repo), "main")
-    first = git.commit_all(str(repo), "Baseline")
-    git.switch_new_branch(str(repo), "upgrade")
+    refs.init_scratch(str(repo), "main")
+    first = refs.commit_all(str(repo), "Baseline")
+    refs.switch_new_branch(str(repo), "upgrade")
     (repo / "config/postgresql.rb").write_text('default_version "9.6.1"\n')
-    second = git.commit_all(str(repo), "Upgrade")
-    assert git.resolve(str(repo), "main") == first
-    assert git.resolve(str(repo), "upgrade") == second
-    assert git.changed(str(repo), first, second) == (
+    second = refs.commit_all(str(repo), "Upgrade")
+    assert refs.resolve(str(repo), "main") == first
+    assert refs.resolve(str(repo), "upgrade") == second
+    assert diff.changed(str(repo), first, second) == (
         Changed(status="M", path="config/postgresql.rb"),
     )
     assert not marker.exists()
@@ -398,16 +398,16 @@ def test_a_scratch_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 )
 def test_remote_url_never_carries_credentials(tmp_path, url, expected):
     repo = GitRepo(tmp_path)
-    assert git.remote_url(str(repo.path)) is None
+    assert refs.remote_url(str(repo.path)) is None
     repo.git("remote", "add", "origin", url)
-    assert git.remote_url(str(repo.path)) == expected
+    assert refs.remote_url(str(repo.path)) == expected
 
 
 def test_read_each_blob_at_keeps_each_paths_error_to_itself(repo: GitRepo) -> None:
     before = repo.commit("setup", ("backup/backup.yml", "9.2\n"), ("shared.txt", "same\n"))
     repo.symlink("link", "README.md")
     head = repo.commit("more", ("backup/backup.yml", "9.6\n"))
-    read = git.read_each_blob_at(
+    read = blobs.read_each_blob_at(
         str(repo.path), [before, head], ["backup/backup.yml", "shared.txt", "link", "backup", "/x"]
     )
     assert read[before]["backup/backup.yml"] == b"9.2\n"
@@ -419,19 +419,19 @@ def test_read_each_blob_at_keeps_each_paths_error_to_itself(repo: GitRepo) -> No
     assert "is a directory" in str(read[head]["backup"])
     assert "not a file path" in str(read[before]["/x"])
     assert list(read[head]) == ["backup/backup.yml", "shared.txt", "link", "backup", "/x"]
-    assert git.read_blobs_at(str(repo.path), [before, head], ["shared.txt"]) == {
+    assert blobs.read_blobs_at(str(repo.path), [before, head], ["shared.txt"]) == {
         before: {"shared.txt": b"same\n"},
         head: {"shared.txt": b"same\n"},
     }
     with pytest.raises(GateError, match="symbolic link"):
-        git.read_blobs_at(str(repo.path), [before, head], ["link"])
+        blobs.read_blobs_at(str(repo.path), [before, head], ["link"])
 
 
 def test_read_each_blob_at_of_many_paths(repo: GitRepo) -> None:
     files = [(f"dir/file{number}.txt", f"{number}\n") for number in range(2100)]
     before = repo.head()
     head = repo.commit("many", *files)
-    read = git.read_each_blob_at(str(repo.path), [before, head], [name for name, _ in files])
+    read = blobs.read_each_blob_at(str(repo.path), [before, head], [name for name, _ in files])
     assert read[head] == {name: body.encode() for name, body in files}
     assert set(read[before].values()) == {None}
 
@@ -441,10 +441,10 @@ def test_a_listing_reads_the_change_in_the_background(
 ) -> None:
     repo, fork = forked
     path = str(repo.path)
-    head = git.resolve(path, "feature")
-    listing = git.Listing(path, fork, head)
-    assert listing.changed() == git.changed(path, fork, head)
-    stopped = git.Listing(path, fork, head)
+    head = refs.resolve(path, "feature")
+    listing = diff.Listing(path, fork, head)
+    assert listing.changed() == diff.changed(path, fork, head)
+    stopped = diff.Listing(path, fork, head)
     stopped.stop()
     stopped.stop()  # twice is harmless
 
@@ -460,7 +460,7 @@ def test_a_listing_gives_each_changed_paths_entry_at_the_merge_base(repo: GitRep
     head = repo.commit(
         "change", ("edited.txt", "two\n"), ("renamed.txt", body), ("new.txt", "hi\n"), ("link", "")
     )
-    listing = git.Listing(str(repo.path), base, head)
+    listing = diff.Listing(str(repo.path), base, head)
     assert {(c.status, c.path, c.old_path) for c in listing.changed()} == {
         ("M", "edited.txt", None),
         ("D", "gone.txt", None),
@@ -471,7 +471,7 @@ def test_a_listing_gives_each_changed_paths_entry_at_the_merge_base(repo: GitRep
     before = listing.before()
     assert set(before) == {"edited.txt", "gone.txt", "moved.txt", "link"}
     assert before["link"][0] == "120000"
-    read = git.read_entries(str(repo.path), {base: {**before, "new.txt": None}})[base]
+    read = blobs.read_entries(str(repo.path), {base: {**before, "new.txt": None}})[base]
     assert read["edited.txt"] == b"one\n"
     assert read["gone.txt"] == b"bye\n"
     assert read["moved.txt"] == body.encode()
@@ -480,7 +480,7 @@ def test_a_listing_gives_each_changed_paths_entry_at_the_merge_base(repo: GitRep
 
 
 def test_a_listing_that_fails_says_so_when_read(repo: GitRepo) -> None:
-    listing = git.Listing(str(repo.path), repo.head(), "0" * 40)
+    listing = diff.Listing(str(repo.path), repo.head(), "0" * 40)
     with pytest.raises(GateError, match="git failed"):
         listing.changed()
 
@@ -501,18 +501,18 @@ OID = "a" * 40
 def test_a_listing_git_did_not_write_whole_is_refused(output: bytes, message: str) -> None:
     # Real git never writes these; if it ever did, the change could not be read exactly.
     with pytest.raises(GateError, match=message):
-        git._changes(output)
+        diff._changes(output)
 
 
 def test_an_entry_that_names_no_object_is_refused(repo: GitRepo) -> None:
     head = repo.head()
     with pytest.raises(GateError, match="not an id"):
-        git.read_entries(str(repo.path), {head: {"README.md": ("100644", "HEAD")}})
+        blobs.read_entries(str(repo.path), {head: {"README.md": ("100644", "HEAD")}})
 
 
 def test_fetching_a_commit_origin_does_not_have_is_an_error(tmp_path: Path) -> None:
     origin = GitRepo(tmp_path / "origin")
     clone = GitRepo.clone(str(origin.path), tmp_path / "clone")
     with pytest.raises(GateError, match="git failed") as error:
-        git.fetch_commits(str(clone.path), ["0" * 40])
+        refs.fetch_commits(str(clone.path), ["0" * 40])
     assert "holds the commits involved" in str(error.value)

@@ -8,9 +8,11 @@ from itertools import pairwise
 
 import pytest
 
+from gate.git.diff import Changed
 from gate.main import main
-from gate.report import (
-    Changed,
+from gate.report import html as html_report
+from gate.report import svg
+from gate.report.records import (
     Ignored,
     Report,
     Signoff,
@@ -18,10 +20,8 @@ from gate.report import (
     SystemResult,
     VersionChange,
     Violation,
-    headline,
-    svg,
 )
-from gate.report import html as html_report
+from gate.report.words import headline
 from testing.infra import infra_repo, upgrade
 
 # Elements that start a new line (or a new box) on the page: their text never runs together.

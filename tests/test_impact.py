@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gate import impact
-from gate.depmap import Edge
+from gate.depmap.records import Edge
 from gate.impact import MAX_CHAINS, Graph, impacted
-from gate.versions import crosses
+from gate.versions.schemes import crosses
 
 
 def edges(*specs: str) -> list[Edge]:

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from gate import mapcache
-from gate.depmap import Edge, Map
+from gate.depmap import cache
+from gate.depmap.cache import load_cached
+from gate.depmap.load import load_map
+from gate.depmap.records import Edge, Map
 from gate.errors import MapError
 from gate.impact import Graph
-from gate.mapcache import load_cached
-from gate.maploader import load_map
 from testing.infra import MAP
 
 DATA = MAP.replace("{policy}", "").encode()
@@ -23,12 +23,12 @@ DATA = MAP.replace("{policy}", "").encode()
 @pytest.fixture(autouse=True)
 def process(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts as a new process would: no map loaded yet."""
-    monkeypatch.setattr(mapcache, "_LOADED", {})
+    monkeypatch.setattr(cache, "_LOADED", {})
 
 
 def later(data: bytes, source: str, *, path: str | None) -> Map:
     """load_cached in a later process, which has loaded no map yet."""
-    mapcache._LOADED.clear()
+    cache._LOADED.clear()
     return load_cached(data, source, path=path)
 
 
@@ -36,7 +36,7 @@ def later(data: bytes, source: str, *, path: str | None) -> Map:
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A cache home of its own, and no size below which the map is not cached."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.setattr(mapcache, "MIN_BYTES", 0)
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
     return tmp_path / "cache" / "change-impact-gate"
 
 
@@ -116,7 +116,7 @@ def test_an_entry_for_other_content_is_not_used(home: Path) -> None:
 
 def test_an_entry_of_other_code_is_not_used(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     load_cached(DATA, "m", path=None)
-    monkeypatch.setattr(mapcache, "_fingerprint", lambda: "0" * 64)
+    monkeypatch.setattr(cache, "_fingerprint", lambda: "0" * 64)
     later(DATA, "m", path=None)
     assert len(entries(home)) == 2
 
@@ -140,13 +140,13 @@ def test_a_directory_others_can_write_is_not_used(home: Path) -> None:
 def test_no_cache_where_there_is_no_place_for_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(mapcache, "MIN_BYTES", 0)
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
     monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
-    assert mapcache.cache_directory() is None
+    assert cache.cache_directory() is None
     blocker = tmp_path / "file"
     blocker.write_text("not a directory")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
-    assert mapcache.cache_directory() is None
+    assert cache.cache_directory() is None
     assert load_cached(DATA, "m", path=None) == load_map(DATA, "m", path=None)
 
 
@@ -163,7 +163,7 @@ def test_a_map_with_problems_is_not_cached(home: Path) -> None:
 
 
 def test_old_entries_are_pruned(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mapcache, "MAX_ENTRIES", 2)
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 2)
     for number in range(4):
         load_cached(DATA + f"\n# {number}\n".encode(), "m", path=None)
         for entry in entries(home):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gate.depmap import Edge, Map, Policy, System, Team, VersionSpec
+from gate.depmap.load import load_map
+from gate.depmap.records import Edge, Map, Policy, System, Team, VersionSpec
 from gate.errors import EXIT_ERROR, MapError
-from gate.maploader import load_map
 
 MAPS = Path(__file__).parent / "data" / "maps"
 
@@ -682,7 +682,7 @@ def test_bad_systems(systems, problem):
 
 
 def test_the_path_matcher_judges_what_the_loader_does_not():
-    from gate.paths import pattern_error
+    from gate.paths.pattern import pattern_error
 
     (reported,) = problems_of(with_systems("pg: {owners: [dba], paths: ['backup/[a']}"))
     assert (

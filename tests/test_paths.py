@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gate.paths import Matcher, pattern_error, pattern_regex
+from gate.paths.index import Matcher
+from gate.paths.pattern import pattern_error, pattern_regex
 from testing.gitrepo import GitRepo
 
 # (pattern, path, matches): each is checked against git itself and against Matcher.

@@ -8,10 +8,10 @@ import time
 
 import pytest
 
+from gate.github.post import CONTEXT
+from gate.github.signoffs import signoff_commands
 from gate.main import main
-from gate.pullrequest import CONTEXT
 from gate.report.comment import MARKER
-from gate.reviews import signoff_commands
 from testing import fakegithub
 from testing.fakegithub import REPO, FakeGitHub
 from testing.gitrepo import GIT_ENV, GitRepo

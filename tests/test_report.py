@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.report import rule_phrase
+from gate.report.words import rule_phrase
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from gate.depmap import Edge, System
+from gate.depmap.records import Edge, System
 from gate.errors import GateError
-from gate.versioned import Versions, violations_of
+from gate.versions.versioned import Versions
+from gate.versions.violations import violations_of
 from testing.infra import infra_repo
 
 

@@ -7,19 +7,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from packaging.version import Version as Pep440Version
 
-from gate.depmap import OnFilter, Scheme, VersionSpec
+from gate.depmap.records import OnFilter, Scheme, VersionSpec
 from gate.errors import GateError
-from gate.versions import (
-    Version,
-    VersionUnreadable,
-    bump,
-    crosses,
-    fill_requirement,
-    is_downgrade,
-    parse_under,
-    read_version,
-    satisfies,
-)
+from gate.versions.read import VersionUnreadable, read_version
+from gate.versions.requirements import fill_requirement, satisfies
+from gate.versions.schemes import Version, bump, crosses, is_downgrade, parse_under
 
 OMNIBUS = r"""default_version ['"](?P<version>[^'"]+)['"]"""
 

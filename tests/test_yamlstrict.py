@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from gate.depmap.strict_yaml import MAX_DEPTH, MAX_PROBLEMS, Node, parse, plain
 from gate.errors import MapError
-from gate.yamlstrict import MAX_DEPTH, MAX_PROBLEMS, Node, parse, plain
 
 
 def problems_of(data: bytes, **kwargs: int) -> list[str]:

@@ -8,7 +8,7 @@ import tempfile
 from importlib import resources
 from typing import TextIO
 
-from gate import git
+from gate.git import refs
 
 UPGRADE = ('default_version "9.2.18"', 'default_version "9.6.1"')
 CLIENT_FIX = ('client_version: "9.2.18"', 'client_version: "9.6.1"')
@@ -29,23 +29,23 @@ def run(out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="gate-demo-") as scratch:
         repo = os.path.join(scratch, "infra")
         _lay_out(repo)
-        git.init_scratch(repo, "main")
-        git.commit_all(repo, "Baseline: PostgreSQL 9.2, nightly pg_dump backup")
-        git.switch_new_branch(repo, "upgrade-postgresql")
+        refs.init_scratch(repo, "main")
+        refs.commit_all(repo, "Baseline: PostgreSQL 9.2, nightly pg_dump backup")
+        refs.switch_new_branch(repo, "upgrade-postgresql")
         out.write(INTRO)
 
         _edit(repo, "config/software/postgresql.rb", *UPGRADE)
-        git.commit_all(repo, "Upgrade PostgreSQL to 9.6.1")
+        refs.commit_all(repo, "Upgrade PostgreSQL to 9.6.1")
         check = ["check", "--repo", repo, "--base", "main", "--author", "alice"]
         _step(out, 1, "alice (dba) upgrades PostgreSQL from 9.2.18 to 9.6.1.", check)
         _expect(main(check), 1, out)
 
         _edit(repo, "backup/backup.yml", *CLIENT_FIX)
-        git.commit_all(repo, "Upgrade the backup's pg_dump client to 9.6.1")
+        refs.commit_all(repo, "Upgrade the backup's pg_dump client to 9.6.1")
         _step(out, 2, "The change also upgrades the backup's pg_dump client to 9.6.1.", check)
         _expect(main(check), 1, out)
 
-        head = git.resolve(repo, "HEAD", what="HEAD")
+        head = refs.resolve(repo, "HEAD", what="HEAD")
         ledger = os.path.join(scratch, "signoffs.yml")
         with open(ledger, "w", encoding="utf-8") as handle:
             handle.write(_ledger(head))

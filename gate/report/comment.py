@@ -5,15 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gate import __version__
-from gate.report import (
-    Report,
-    SystemResult,
-    headline,
-    rule_phrase,
-    version_phrase,
-    violation_sentence,
-)
 from gate.report.markdown import impact_graph
+from gate.report.records import Report, SystemResult
+from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
 
 # Finds the one living comment again on the next run; invisible when rendered.
 MARKER = "<!-- change-impact-gate -->"

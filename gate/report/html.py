@@ -6,17 +6,9 @@ from collections.abc import Iterable, Sequence
 from html import escape
 
 from gate import __version__
-from gate.report import (
-    Changed,
-    Report,
-    Signoff,
-    SystemResult,
-    Violation,
-    headline,
-    rule_phrase,
-    version_phrase,
-    violation_sentence,
-)
+from gate.git.diff import Changed
+from gate.report.records import Report, Signoff, SystemResult, Violation
+from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
 
 CHAINS_SHOWN = 3  # more chains than this fold into a <details>
 FILES_SHOWN = 40  # more changed files than this fold too

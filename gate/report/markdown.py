@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from gate.graph import mermaid
-from gate.report import Report, SystemResult, headline, version_phrase, violation_sentence
+from gate.report.mermaid import mermaid
+from gate.report.records import Report, SystemResult
+from gate.report.words import headline, version_phrase, violation_sentence
 
 
 def render(report: Report) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape
 
-from gate.report import Report, SystemResult
+from gate.report.records import Report, SystemResult
 
 NODE_WIDTH = 232
 NODE_HEIGHT = 62

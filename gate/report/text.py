@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from gate.report import (
-    Report,
-    SystemResult,
-    headline,
-    rule_phrase,
-    version_phrase,
-    violation_sentence,
-)
+from gate.report.records import Report, SystemResult
+from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
 
 
 def render(report: Report) -> str:

@@ -1,22 +1,16 @@
-"""Versions of the map's systems at the merge base and at head, and the requirements they break."""
+"""Versions of the map's systems at the merge base and at head."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
-from gate import extract, git
-from gate.depmap import Edge, System
+from gate.depmap.records import System
 from gate.errors import GateError
-from gate.report import VersionChange, Violation
-from gate.versions import (
-    Version,
-    VersionUnreadable,
-    bump,
-    fill_requirement,
-    is_downgrade,
-    read_version,
-    satisfies,
-)
+from gate.git import blobs, diff
+from gate.report.records import VersionChange
+from gate.versions import extract
+from gate.versions.read import VersionUnreadable, read_version
+from gate.versions.schemes import Version, bump, is_downgrade
 
 
 class Versions:
@@ -34,8 +28,8 @@ class Versions:
         head: str,
         systems: Mapping[str, System],
         *,
-        changed: Mapping[str, git.Entry | None],
-        at_head: git.Reading | None = None,
+        changed: Mapping[str, diff.Entry | None],
+        at_head: blobs.Reading | None = None,
     ):
         """`changed`: each path the change touches, with its entry at the merge base (None where
         it has none there)."""
@@ -125,16 +119,16 @@ class Versions:
                     for path in sorted(_declared_files(self._systems))
                     if path in self._changed
                 }
-                self._at_base = git.read_entries(self._repo, {merge_base: touched})[merge_base]
+                self._at_base = blobs.read_entries(self._repo, {merge_base: touched})[merge_base]
             data = self._at_base[file]
         if isinstance(data, GateError):
             raise data
         return data
 
 
-def version_files(repo: str, head: str, systems: Mapping[str, System]) -> git.Reading:
+def version_files(repo: str, head: str, systems: Mapping[str, System]) -> blobs.Reading:
     """Start reading every declared version file at head: git reads them while the gate works."""
-    return git.Reading(repo, [head], sorted(_declared_files(systems)))
+    return blobs.Reading(repo, [head], sorted(_declared_files(systems)))
 
 
 def load_parsers(systems: Mapping[str, System]) -> None:
@@ -144,49 +138,3 @@ def load_parsers(systems: Mapping[str, System]) -> None:
 
 def _declared_files(systems: Mapping[str, System]) -> set[str]:
     return {system.version.file for system in systems.values() if system.version is not None}
-
-
-def violations_of(
-    edges: Iterable[Edge], affected: frozenset[str], versions: Versions
-) -> tuple[Violation, ...]:
-    """Requirements broken at head on every edge with an affected end, whatever its `on:`."""
-    found: list[Violation] = []
-    for edge in edges:
-        if edge.requires is None:
-            continue
-        if edge.dependent not in affected and edge.dependency not in affected:
-            continue
-        dependency, dependent = versions.after(edge.dependency), versions.after(edge.dependent)
-        if dependency is None or dependent is None:
-            # The loader refuses `requires` without a version at both ends; never pass on it.
-            raise GateError(
-                f"{edge.dependent} requires {edge.requires} of {edge.dependency}, but one of them"
-                " declares no version; give both a `version:` in the map"
-            )
-        required = fill_requirement(edge.requires, dependency)
-        if satisfies(dependent, required):
-            continue
-        was_dependency, was_dependent = (
-            versions.before(edge.dependency),
-            versions.before(edge.dependent),
-        )
-        already = (
-            was_dependency is not None
-            and was_dependent is not None
-            and not satisfies(was_dependent, fill_requirement(edge.requires, was_dependency))
-        )
-        found.append(
-            Violation(
-                dependent=edge.dependent,
-                dependency=edge.dependency,
-                requires=required,
-                rule=edge.requires,
-                version=dependent.text,
-                dependency_version=dependency.text,
-                already_at_base=already,
-                reason=edge.reason,
-                version_at=dependent.at,
-                dependency_version_at=dependency.at,
-            )
-        )
-    return tuple(found)

@@ -1,96 +1,13 @@
-"""Sign-offs: which offered approvals count, for which systems, and whether each rule is met."""
+"""Counting sign-offs: which offers count, for which systems, and whether each rule is met."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Mapping
 
-from gate.depmap import Map, SignoffRule
-from gate.errors import MapError
-from gate.owners import TeamLookup, owners_matched
-from gate.report import Ignored, Signoff, SignoffState
-
-Source = Literal["review", "comment", "ledger"]
-ANY_SYSTEM = "*"  # what an approval of the whole change names, in the list of ignored ones
-# Whether a sign-off given on an earlier commit still holds for a system at head.
-StillHolds = Callable[[str, str], bool]
-
-
-@dataclass(frozen=True, kw_only=True)
-class Offer:
-    """An approval someone gave: for named systems, or (systems None) all they own."""
-
-    by: str
-    systems: tuple[str, ...] | None
-    commit: str
-    source: Source
-    note: str | None = None
-    at: str | None = None
-    url: str | None = None
-    bot: bool = False
-    # Set when the source already knows the offer cannot count (an edited comment, a revoked
-    # approval): it is reported as ignored, for the systems named or else the ones they own.
-    reject_reason: str | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class Owned:
-    """A system that needs sign-off, as the sign-off rules see it."""
-
-    id: str
-    owners: tuple[str, ...]
-    rule: SignoffRule
-
-
-def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
-    """Parse a sign-offs file: a YAML list of {system, by, commit, note}."""
-    from gate import yamlstrict
-
-    root = yamlstrict.parse(data, source)
-    if root is None or root.kind != "sequence":
-        line, col = (root.line, root.column) if root is not None else (1, 1)
-        raise MapError(
-            [f"{source}:{line}:{col}: a sign-offs file is a list of {{system, by, commit, note}}"]
-        )
-    names = set(known)
-    problems: list[str] = []
-    offers: list[Offer] = []
-    for item in root.items:
-        where = f"{source}:{item.line}:{item.column}"
-        if item.kind != "mapping":
-            problems.append(f"{where}: each sign-off is a mapping of system, by, commit, note")
-            continue
-        fields: dict[str, str] = {}
-        for key, value in item.pairs:
-            at = f"{source}:{key.line}:{key.column}"
-            if key.text not in ("system", "by", "commit", "note"):
-                problems.append(f"{at}: unknown key '{key.text}'; use system, by, commit, note")
-            elif value.tag != "str":
-                problems.append(f"{at}: '{key.text}' must be a string; quote it")
-            else:
-                fields[key.text] = value.text
-        missing = [k for k in ("system", "by", "commit") if k not in fields]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-            continue
-        if fields["system"] not in names:
-            problems.append(f"{where}: unknown system '{fields['system']}' (not in the base map)")
-        commit = fields["commit"]
-        if len(commit) != 40 or any(c not in "0123456789abcdef" for c in commit):
-            problems.append(f"{where}: commit must be the full 40-character id of the head commit")
-        offers.append(
-            Offer(
-                by=fields["by"].removeprefix("@"),
-                systems=(fields["system"],),
-                commit=commit,
-                source="ledger",
-                note=fields.get("note"),
-            )
-        )
-    if problems:
-        raise MapError(problems)
-    return offers
+from gate.depmap.records import Map
+from gate.report.records import Ignored, Signoff, SignoffState
+from gate.signoffs.owners import TeamLookup, owners_matched
+from gate.signoffs.records import ANY_SYSTEM, Offer, Owned, StillHolds
 
 
 def count(

@@ -1,4 +1,4 @@
-"""Version checks: declared versions, their schemes, bump classes and requirements."""
+"""Version schemes: parsing under semver, pep440, postgresql or loose, and bump classes."""
 
 from __future__ import annotations
 
@@ -6,18 +6,13 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gate import extract
-from gate.depmap import OnFilter, Scheme, VersionSpec
+from gate.depmap.records import OnFilter, Scheme
 from gate.errors import GateError
 
 if TYPE_CHECKING:
     from packaging.version import Version as Pep440Version
 
 Bump = str  # "major" | "minor" | "patch" | "other" | "added" | "removed"
-
-
-class VersionUnreadable(GateError):
-    """A declared version cannot be read from its file at a commit."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,19 +40,19 @@ class Parsed:
     pep440: Pep440Version | None = field(compare=False)  # for requirements; None: none exists
 
 
-class _NotUnderScheme(Exception):
+class NotUnderScheme(Exception):
     """The text is no version under the scheme; the message says why."""
 
 
 def parse_under(text: str, scheme: Scheme) -> Parsed:
     """The version `text` under `scheme`: the key that orders versions for select and bump."""
     try:
-        return _parsed(text, scheme)
-    except _NotUnderScheme as error:
+        return parsed_under(text, scheme)
+    except NotUnderScheme as error:
         raise GateError(str(error)) from None
 
 
-def _parsed(text: str, scheme: Scheme) -> Parsed:
+def parsed_under(text: str, scheme: Scheme) -> Parsed:
     if scheme == "pep440":
         return _pep440(text)
     if scheme == "semver":
@@ -66,7 +61,7 @@ def _parsed(text: str, scheme: Scheme) -> Parsed:
         return _postgresql(text)
     if scheme == "loose":
         return _loose(text)
-    raise _NotUnderScheme(
+    raise NotUnderScheme(
         f"unknown version scheme {scheme!r}; use semver, pep440, postgresql or loose"
     )
 
@@ -78,7 +73,7 @@ def _pep440(text: str) -> Parsed:
     try:
         version = Pep440Version(text)
     except InvalidVersion:
-        raise _NotUnderScheme(f"{text!r} is not a PEP 440 version (such as 1.2.3)") from None
+        raise NotUnderScheme(f"{text!r} is not a PEP 440 version (such as 1.2.3)") from None
     release = version.release
     epoch = f"{version.epoch}!" if version.epoch else ""
     return Parsed(
@@ -106,7 +101,7 @@ def _semver(text: str) -> Parsed:
 
     match = _SEMVER.fullmatch(text)
     if match is None:
-        raise _NotUnderScheme(
+        raise NotUnderScheme(
             f"{text!r} is not a semantic version (MAJOR.MINOR.PATCH, such as 1.2.3 or 1.2.3-rc.1)"
         )
     release = (int(match["major"]), int(match["minor"]), int(match["patch"]))
@@ -151,7 +146,7 @@ def _postgresql(text: str) -> Parsed:
         or len(release) not in (major_parts, major_parts + 1)
         or (match["label"] and len(release) != major_parts)
     ):
-        raise _NotUnderScheme(
+        raise NotUnderScheme(
             f"{text!r} is not a PostgreSQL version (such as 9.6, 9.6.24, 16, 16.2 or 17beta1)"
         )
     pre = f"{_POSTGRESQL_LABEL[match['label']]}{match['number'] or 0}" if match["label"] else ""
@@ -174,7 +169,7 @@ def _loose(text: str) -> Parsed:
 
     match = _LOOSE.match(text)
     if match is None:
-        raise _NotUnderScheme(
+        raise NotUnderScheme(
             f"{text!r} does not start with a version number (such as 8.0.36 or 15.1-alpine)"
         )
     release = tuple(int(part) for part in match["numbers"].split("."))
@@ -188,66 +183,6 @@ def _loose(text: str) -> Parsed:
         minor_text=str(release[1]) if len(release) > 1 else "0",
         pep440=version,
     )
-
-
-# reading ----------------------------------------------------------------------------------
-
-
-def read_version(
-    spec: VersionSpec, data: bytes | None, *, system: str, commit_label: str
-) -> Version:
-    """The version `spec` declares in `data` (the file at a commit; None: no such file).
-
-    With `select: max | min` every match must read under the scheme and the order is the
-    scheme's, never the text's ("11" > "9.6"). Every reference to an `image:` must name a
-    version, whatever `select` says: a second reference pinned by digest alone runs a version
-    nobody declared. Raises VersionUnreadable naming the system, the file, the commit and the
-    rule; a rule that is not exactly one of pattern, key and image is a map error (GateError).
-    """
-    rules = [
-        f"{name} {value!r}"
-        for name, value in (("pattern", spec.pattern), ("key", spec.key), ("image", spec.image))
-        if value is not None
-    ]
-    if len(rules) != 1:
-        raise GateError(
-            f"{system}: version: needs exactly one of pattern, key or image; fix the map"
-        )
-    rule = f"{rules[0]}, scheme {spec.scheme}"
-    try:
-        if data is None:
-            raise extract.Unreadable(
-                "the file does not exist; add it or correct version.file in the map"
-            )
-        candidates = [
-            (_found_under(found, spec.scheme), found)
-            for found in extract.found(spec, data)[: 1 if spec.select == "first" else None]
-        ]
-    except extract.Unreadable as error:
-        raise VersionUnreadable(
-            f"{system}: cannot read the version from {spec.file} at {commit_label} "
-            f"(version rule: {rule}): {error}"
-        ) from None
-    if spec.select == "max":
-        _, chosen = max(candidates, key=lambda candidate: candidate[0])
-    elif spec.select == "min":
-        _, chosen = min(candidates, key=lambda candidate: candidate[0])
-    else:
-        _, chosen = candidates[0]
-    return Version(
-        text=chosen.text,
-        file=spec.file,
-        line=chosen.line,
-        scheme=spec.scheme,
-        suffix=chosen.suffix,
-    )
-
-
-def _found_under(found: extract.Found, scheme: Scheme) -> Parsed:
-    try:
-        return _parsed(found.text, scheme)
-    except _NotUnderScheme as error:
-        raise extract.Unreadable(f"{found.origin}: {error}") from None
 
 
 # comparing --------------------------------------------------------------------------------
@@ -314,60 +249,3 @@ def crosses(on: OnFilter, bump: Bump | None) -> bool:
     if bump not in _CROSSING["any"]:
         raise ValueError(f"unknown bump class {bump!r}")
     return bump in _CROSSING[on]
-
-
-# requirements -----------------------------------------------------------------------------
-
-_PLACEHOLDER = re.compile(r"\{(?P<name>[^{}]*)\}")
-
-
-def fill_requirement(requires: str, dependency: Version) -> str:
-    """`requires` with {version}, {major}, {minor} replaced by the dependency's values.
-
-    {version} is written the PEP 440 way when the version has such a form, because the result
-    is a PEP 440 specifier set: 17beta1 -> 17b1, 1.2.3-rc.1+build -> 1.2.3rc1, and under loose
-    only the leading numbers (5.7.44-oracle -> 5.7.44).
-    """
-    parsed = parse_under(dependency.text, dependency.scheme)
-    values = {
-        "version": dependency.text if parsed.pep440 is None else str(parsed.pep440),
-        "major": parsed.major_text,
-        "minor": parsed.minor_text,
-    }
-
-    def value(match: re.Match[str]) -> str:
-        name = match["name"]
-        if name not in values:
-            raise GateError(
-                f"requires {requires!r} uses {{{name}}}; only {{version}}, {{major}} and "
-                "{minor} can be filled in: fix the map"
-            )
-        return values[name]
-
-    return _PLACEHOLDER.sub(value, requires)
-
-
-def satisfies(version: Version, requirement: str) -> bool:
-    """Whether `version` meets `requirement`, a PEP 440 specifier set (pre-releases included)."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
-
-    try:
-        specifiers = SpecifierSet(requirement)
-    except InvalidSpecifier:
-        raise GateError(
-            f"requirement {requirement!r} is not a PEP 440 specifier set (such as '>=9.6,<10'); "
-            "fix requires: in the map"
-        ) from None
-    if not len(specifiers):
-        # An empty set allows every version: a requirement that checks nothing is a mistake.
-        raise GateError(
-            f"requirement {requirement!r} is empty; write one such as '>=9.6' in the map"
-        )
-    pep440 = parse_under(version.text, version.scheme).pep440
-    if pep440 is None:
-        raise GateError(
-            f"version {version.text} ({version.at}, scheme {version.scheme}) has no PEP 440 "
-            f"form, so requirement {requirement!r} cannot be checked; use a pre-release label "
-            "alpha, beta or rc"
-        )
-    return specifiers.contains(pep440, prereleases=True)

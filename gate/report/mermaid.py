@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from gate.depmap import Map
+from gate.depmap.records import Map
 
 # Arrows point the way impact flows: from a dependency to the systems that depend on it.
 Arrow = tuple[str, str, str]  # (dependency, dependent, label)

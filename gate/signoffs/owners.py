@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from gate.depmap import Team
+from gate.depmap.records import Team
 from gate.errors import GateError
 
 # Answers whether a login is an active member of a GitHub team ("org/slug"); raises GateError

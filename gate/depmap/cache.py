@@ -25,17 +25,15 @@ import sys
 import tempfile
 
 from gate import __version__
-from gate.depmap import Map
-from gate.yamlstrict import collector_paused
+from gate.depmap.records import Map
+from gate.depmap.strict_yaml import collector_paused
 
 # Below this size parsing takes a few milliseconds: no entry is written, nor looked for.
 MIN_BYTES = 128 * 1024
 MAX_ENTRIES = 16
 _MAGIC = b"change-impact-gate map cache 1\n"
-_FINGERPRINTED = (
-    "depmap.py", "maploader.py", "yamlstrict.py", "paths.py", "impact.py", "tuples.py",
-    "mapcache.py",
-)  # fmt: skip
+# The code that makes a Map from bytes: every module of these packages, and these modules.
+_FINGERPRINTED = ("depmap", "paths", "impact.py", "tuples.py")
 # What unpickling a payload whose digest is right may still raise if its classes changed.
 _STALE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 
@@ -65,7 +63,7 @@ def _load(data: bytes, source: str, sha256: str, path: str | None) -> Map:
         cached = _read(entry, sha256, path)
         if cached is not None:
             return cached
-    from gate.maploader import load_map  # only here: a check served by the cache needs no loader
+    from gate.depmap.load import load_map  # only here: a check served by the cache needs no loader
 
     depmap = load_map(data, source, path=path, sha256=sha256)
     if entry is not None:
@@ -101,13 +99,20 @@ def _entry(sha256: str, path: str | None) -> str | None:
 def _fingerprint() -> str | None:
     """The code that makes a Map from bytes, and the versions that pickle it: an entry's maker."""
     digest = hashlib.sha256(f"{__version__} {sys.version}".encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for name in _FINGERPRINTED:
-        try:
-            with open(os.path.join(here, name), "rb") as handle:
-                digest.update(handle.read())
-        except OSError:
-            return None
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    try:
+        for name in _FINGERPRINTED:
+            where = os.path.join(package, name)
+            files = (
+                sorted(os.path.join(where, f) for f in os.listdir(where) if f.endswith(".py"))
+                if os.path.isdir(where)
+                else [where]
+            )
+            for file in files:
+                with open(file, "rb") as handle:
+                    digest.update(handle.read())
+    except OSError:
+        return None
     return digest.hexdigest()
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 
-from gate.depmap import Map
+from gate.depmap.cache import load_cached
+from gate.depmap.records import Map
 from gate.errors import GateError
-from gate.mapcache import load_cached
 
 
 def working_map(repo: str, path: str, map_file: str | None) -> Map:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from typing import TypeVar
 
-from gate.depmap import (
+from gate.depmap.records import (
     Edge,
     Map,
     OnFilter,
@@ -22,8 +22,8 @@ from gate.depmap import (
     Unmapped,
     VersionSpec,
 )
+from gate.depmap.strict_yaml import Node, scalar_value
 from gate.errors import MapError
-from gate.yamlstrict import Node, scalar_value
 
 MAX_MAP_BYTES = 16 * 1024 * 1024
 
@@ -56,10 +56,10 @@ def load_map(data: bytes, source: str, *, path: str | None, sha256: str | None =
     `source` names the map in messages ("FILE:LINE:COLUMN: message"); `path` is its path inside
     the repository (None for a map given as a file outside it).
     """
-    from gate import yamlstrict
+    from gate.depmap import strict_yaml
 
-    with yamlstrict.collector_paused():
-        root = yamlstrict.parse(data, source, max_bytes=MAX_MAP_BYTES)
+    with strict_yaml.collector_paused():
+        root = strict_yaml.parse(data, source, max_bytes=MAX_MAP_BYTES)
         if root is None:
             raise MapError(
                 [
@@ -632,7 +632,7 @@ def _pattern_problem(pattern: str) -> str | None:
         )
     if ".." in pattern.split("/"):
         return "contains a '..' segment; write it relative to the repository root without '..'"
-    from gate.paths import pattern_error
+    from gate.paths.pattern import pattern_error
 
     return pattern_error(pattern)
 

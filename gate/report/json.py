@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from gate.report import SCHEMA, Report, SystemResult
+from gate.report.records import SCHEMA, Report, SystemResult
 
 
 def render(report: Report) -> str:

@@ -1,4 +1,4 @@
-"""Sign-offs on GitHub: reviews and `/signoff` comments as offers, and team membership."""
+"""Sign-offs on GitHub: reviews and `/signoff` comments as offers."""
 
 from __future__ import annotations
 
@@ -7,10 +7,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from gate.errors import GateError
-from gate.github import GitHub, GitHubError
-from gate.owners import TeamLookup
-from gate.signoffs import Offer
+from gate.signoffs.records import Offer
 
 DECIDING_REVIEWS = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
 
@@ -164,59 +161,6 @@ def login_of(user: object) -> str | None:
 def is_bot(user: object) -> bool:
     kind = user.get("type") if isinstance(user, dict) else None
     return kind == "Bot" or (login_of(user) or "").lower().endswith("[bot]")
-
-
-# -- team membership ----------------------------------------------------------------------------
-
-
-def team_lookup(github: GitHub) -> TeamLookup:
-    """Active membership of "org/slug" teams, read once per (team, login)."""
-    cache: dict[tuple[str, str], bool] = {}
-    readable: dict[str, bool] = {}
-
-    def lookup(team: str, login: str) -> bool:
-        key = (team.lower(), login.lower())
-        if key not in cache:
-            cache[key] = _is_active_member(github, team, login, readable)
-        return cache[key]
-
-    return lookup
-
-
-def _is_active_member(github: GitHub, team: str, login: str, readable: dict[str, bool]) -> bool:
-    org, _, slug = team.partition("/")
-    try:
-        membership = github.get(f"/orgs/{org}/teams/{slug}/memberships/{login}")
-    except GitHubError as error:
-        if error.status != 404:
-            raise
-        # GitHub answers 404 both for "not a member" and for "this token cannot see the team";
-        # the team itself tells them apart.
-        if team not in readable:
-            readable[team] = _team_visible(github, org, slug)
-        if readable[team]:
-            return False
-        raise GateError(
-            f"cannot read the members of the GitHub team {team} (404), which owns an affected"
-            " system: the token cannot see the team, or it does not exist. The default"
-            " GITHUB_TOKEN can never read teams; give the action `teams-token:` a GitHub App"
-            " installation token or a fine-grained personal access token with organization"
-            " Members: read, or list the team's members in the map"
-        ) from None
-    state = membership.get("state") if isinstance(membership, dict) else None
-    if state not in ("active", "pending"):
-        raise GateError(f"GitHub's answer for {login} in team {team} has no membership state")
-    return bool(state == "active")
-
-
-def _team_visible(github: GitHub, org: str, slug: str) -> bool:
-    try:
-        github.get(f"/orgs/{org}/teams/{slug}")
-    except GitHubError as error:
-        if error.status in (403, 404):
-            return False
-        raise
-    return True
 
 
 def parse_time(value: object) -> datetime.datetime | None:

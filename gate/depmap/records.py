@@ -11,7 +11,7 @@ from gate.tuples import pickled_as_tuples
 
 if TYPE_CHECKING:
     from gate.impact import Graph
-    from gate.paths import Matcher
+    from gate.paths.index import Matcher
 
 OnFilter = Literal["any", "version", "major", "minor", "patch"]
 Scheme = Literal["semver", "pep440", "postgresql", "loose"]
@@ -105,7 +105,7 @@ class Map:
         Kept with the map (and in the map cache): compiling tens of thousands of patterns
         costs more than a check's lookups.
         """
-        from gate.paths import Matcher
+        from gate.paths.index import Matcher
 
         systems = [*self.systems.values(), *filter(None, [self.own_system])]
         return Matcher((system.id, system.patterns) for system in systems)

@@ -1,0 +1,163 @@
+"""Refs and commits: resolving, fetching, the merge base, and scratch repositories."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+
+from gate.errors import GateError
+from gate.git.run import run
+
+SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_DEEPEN_STEPS = (64, 512, 4096)
+
+
+def _commit(output: bytes, command: str) -> str:
+    sha = output.decode("ascii", "replace").strip()
+    if not SHA.fullmatch(sha):
+        raise GateError(f"git {command} printed {sha!r} where a commit id was expected")
+    return sha
+
+
+def revision(value: str) -> str:
+    # Values here come from resolve(); this keeps one that slipped past from reading as an option.
+    if not value or value.startswith("-"):
+        raise GateError(f"{value!r} is not a commit; resolve refs before using them")
+    return value
+
+
+def resolve(repo: str, ref: str, *, what: str = "ref") -> str:
+    """The full commit id ref names in repo; what names the ref's origin in messages."""
+    if ref.startswith("-"):
+        raise GateError(
+            f"{what} {ref!r} looks like an option, not a ref; name a branch, tag or commit"
+        )
+    if not ref or "\0" in ref:
+        raise GateError(f"{what} {ref!r} is not a ref; name a branch, tag or commit")
+    args = ("rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}")
+    result = run(repo, args, ok=(0, 1))
+    if result.returncode == 1:
+        raise GateError(
+            f"cannot resolve {what} {ref!r} to a commit in {repo}; fetch it or check the name"
+        )
+    return _commit(result.stdout, "rev-parse")
+
+
+def is_commit(repo: str, commit: str) -> bool:
+    """Whether commit is the full id of a commit repo holds (a sign-off may name any string)."""
+    if not SHA.fullmatch(commit):
+        return False
+    args = ("rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}")
+    return run(repo, args, ok=(0, 1)).returncode == 0
+
+
+def remote_url(repo: str) -> str | None:
+    """origin's URL without any credentials in it, for evidence; None when there is no origin."""
+    result = run(repo, ("config", "--get", "remote.origin.url"), ok=(0, 1))
+    if result.returncode == 1:
+        return None
+    url = result.stdout.decode("utf-8", "replace").strip()
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest.split("/", 1)[0]:
+        rest = rest.split("@", 1)[1]
+    return f"{scheme}{sep}{rest}"
+
+
+def fetch_commits(repo: str, commits: Sequence[str]) -> None:
+    """Fetch commits by id from origin (one commit deep in a shallow clone; merge_base deepens).
+
+    GitHub serves any commit reachable from its refs by id, a fork's pull request head too.
+    """
+    depth = ("--depth=1",) if _is_shallow(repo) else ()
+    run(repo, ("fetch", "--quiet", "--no-tags", *depth, "origin", *commits))
+    still = [commit for commit in commits if not is_commit(repo, commit)]
+    if still:
+        raise GateError(
+            f"fetched from origin, but {', '.join(still)} is still missing in {repo}; check that"
+            " origin is the repository the commits belong to and that it may be read"
+        )
+
+
+def default_base(repo: str) -> str:
+    """The commit of the remote's default branch (refs/remotes/origin/HEAD)."""
+    args = ("rev-parse", "--verify", "--quiet", "refs/remotes/origin/HEAD^{commit}")
+    result = run(repo, args, ok=(0, 1))
+    if result.returncode == 1:
+        raise GateError(
+            f"no --base given, and {repo} does not know the remote's default branch "
+            "(refs/remotes/origin/HEAD); pass --base, or run `git remote set-head origin --auto`"
+        )
+    return _commit(result.stdout, "rev-parse")
+
+
+def merge_base(repo: str, base: str, head: str, *, deepen: bool = False) -> str:
+    """The commit base and head grew from, as a pull request compares them.
+
+    With deepen, a shallow repository fetches more history from origin until they meet.
+    """
+    found = _merge_base(repo, base, head)
+    if found is None and deepen and _is_shallow(repo) and _has_origin(repo):
+        for depth in _DEEPEN_STEPS:
+            run(repo, ("fetch", "--quiet", f"--deepen={depth}", "origin"))
+            found = _merge_base(repo, base, head)
+            if found is not None or not _is_shallow(repo):
+                break
+        else:
+            run(repo, ("fetch", "--quiet", "--unshallow", "origin"))
+            found = _merge_base(repo, base, head)
+    if found is not None:
+        return found
+    if _is_shallow(repo):
+        raise GateError(
+            f"{base} and {head} have no merge base in {repo}, a shallow clone: its history "
+            "stops before they meet, so the change cannot be read in full. Fetch the history "
+            "with `git fetch --unshallow` (or `git fetch --deepen=N` until they meet); in "
+            "GitHub Actions, give actions/checkout `fetch-depth: 0`"
+        )
+    raise GateError(
+        f"{base} and {head} share no history (no merge base) in {repo}; "
+        "compare a head with the branch it grew from"
+    )
+
+
+def _merge_base(repo: str, base: str, head: str) -> str | None:
+    result = run(repo, ("merge-base", revision(base), revision(head)), ok=(0, 1))
+    if result.returncode == 1:
+        return None
+    return _commit(result.stdout, "merge-base")
+
+
+def _is_shallow(repo: str) -> bool:
+    output = run(repo, ("rev-parse", "--is-shallow-repository")).stdout.strip()
+    return output == b"true"
+
+
+def _has_origin(repo: str) -> bool:
+    remotes = run(repo, ("remote",)).stdout.decode("utf-8", "replace").split()
+    return "origin" in remotes
+
+
+# Scratch repositories, for the demo: the user's identity, signing and hooks stay out of them.
+SCRATCH_CONFIG = (
+    "-c", "user.name=change-impact-gate demo",
+    "-c", "user.email=demo@change-impact-gate.invalid",
+    "-c", "commit.gpgSign=false",
+    "-c", f"core.hooksPath={os.devnull}",
+)  # fmt: skip
+
+
+def init_scratch(repo: str, branch: str) -> None:
+    """Make the directory repo a new repository whose first branch is branch."""
+    run(repo, ("init", "--quiet", f"--initial-branch={branch}"))
+
+
+def commit_all(repo: str, message: str) -> str:
+    """Commit every file of the working tree; the new commit's id."""
+    run(repo, ("add", "--all"))
+    run(repo, (*SCRATCH_CONFIG, "commit", "--quiet", "--no-verify", f"--message={message}"))
+    return resolve(repo, "HEAD")
+
+
+def switch_new_branch(repo: str, branch: str) -> None:
+    run(repo, ("switch", "--quiet", "--create", branch))

@@ -1,0 +1,111 @@
+"""Running git: one command to completion, or in the background while the gate works."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import IO
+
+from gate.errors import GateError
+
+# Variables that would point git at another repository than --repo (git exports them to
+# hooks, where the gate may run).
+_REPOSITORY_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
+
+
+def _environment() -> dict[str, str]:
+    environment = {
+        name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES
+    }
+    environment.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0")
+    return environment
+
+
+def run(
+    repo: str, args: Sequence[str], *, stdin: bytes = b"", ok: Iterable[int] = (0,)
+) -> subprocess.CompletedProcess[bytes]:
+    """Run git in repo; an exit status outside ok is a GateError naming the command."""
+    command = ["git", "-C", repo, *args]
+    try:
+        result = subprocess.run(command, input=stdin, capture_output=True, env=_environment())
+    except OSError as error:
+        raise GateError(
+            f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
+        ) from None
+    if result.returncode not in tuple(ok):
+        raise _failed(command, repo, result.returncode, result.stderr)
+    return result
+
+
+def _failed(command: list[str], repo: str, returncode: int, stderr: bytes) -> GateError:
+    return GateError(
+        f"git failed (exit {returncode}): {' '.join(command)}\n"
+        f"{stderr.decode('utf-8', 'replace').strip()}\n"
+        f"Check that {repo} is a git repository that holds the commits involved."
+    )
+
+
+class Background:
+    """A git command left to run while the gate does other work; finish() is run's second half.
+
+    Its output goes to temporary files, not pipes: git must not stall on a full pipe meanwhile.
+    """
+
+    def __init__(self, repo: str, args: Sequence[str]) -> None:
+        self._repo = repo
+        self._command = ["git", "-C", repo, *args]
+        self._stdout = _temporary_file()
+        try:
+            self._stderr = _temporary_file()
+        except GateError:
+            self._stdout.close()
+            raise
+        try:
+            self._process = subprocess.Popen(
+                self._command,
+                stdin=subprocess.DEVNULL,
+                stdout=self._stdout,
+                stderr=self._stderr,
+                env=_environment(),
+            )
+        except OSError as error:
+            self._close()
+            raise GateError(
+                f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
+            ) from None
+
+    def running(self) -> bool:
+        return self._process.poll() is None
+
+    def finish(self) -> bytes:
+        returncode = self._process.wait()
+        self._stdout.seek(0)
+        self._stderr.seek(0)
+        output, stderr = self._stdout.read(), self._stderr.read()
+        self._close()
+        if returncode != 0:
+            raise _failed(self._command, self._repo, returncode, stderr)
+        return output
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        self._stdout.close()
+        self._stderr.close()
+
+
+def _temporary_file() -> IO[bytes]:
+    try:
+        # Closed by Background.finish() or stop(), whichever ends the command.
+        return tempfile.TemporaryFile()
+    except OSError as error:
+        raise GateError(
+            f"cannot create a temporary file for git's output ({error.strerror}); "
+            "check that TMPDIR names a writable directory"
+        ) from None

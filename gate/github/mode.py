@@ -1,0 +1,192 @@
+"""The --github mode: a pull request from the Actions event, back as status, comment and summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from gate.errors import EXIT_PASS, GateError
+from gate.github.actions import (
+    Actions,
+    append_summary,
+    outcome_outputs,
+    pull_request_number,
+    read_environment,
+    write_outputs,
+)
+from gate.github.client import GitHub, RateLimited
+from gate.github.payloads import PullRequest
+from gate.github.post import description, post_status, state_of, update_comment
+from gate.github.pull import HeadMoved, client, confirm_head, fetch_commits, fetch_pull, head_since
+from gate.github.signoffs import comment_offers, review_offers
+from gate.github.teams import team_lookup
+from gate.report.records import Report
+from gate.signoffs.records import Offer
+
+
+@dataclass(frozen=True, kw_only=True)
+class Evaluation:
+    """A pull request's report, and what the comment needs besides: who to ask, what was read."""
+
+    report: Report
+    ask: Mapping[str, tuple[str, ...]]  # owner entry (team key or @login) -> people to mention
+    stale_signoffs: str
+    comments: list[Any]  # the pull request's comments as read for the sign-offs
+
+
+def check_pull_request(
+    *,
+    repo: str,
+    map_path: str,
+    map_file: str | None,
+    form: str,
+    output: str | None,
+    evidence: str | None,
+    deepen: bool,
+    signoffs: str | None,
+) -> int:
+    """Evaluate the event's pull request; post the verdict back to it; exit with the verdict."""
+    actions = read_environment(os.environ)
+    target = pull_request_number(actions)
+    if target is None:
+        print(
+            f"gate: the {actions.event_name} event is not about a pull request: there is no"
+            " change under review, so nothing to check"
+        )
+        return EXIT_PASS
+    number, event_head = target
+    github = client(os.environ)
+    teams = (
+        client(os.environ, token_variable="GATE_TEAMS_TOKEN")
+        if os.environ.get("GATE_TEAMS_TOKEN")
+        else github
+    )
+    pull: PullRequest | None = None
+    try:
+        pull = fetch_pull(github, actions.repository, number)
+        if event_head is not None and pull.head != event_head:
+            raise HeadMoved(
+                f"this run was started for {event_head[:12]}, but pull request #{number} is now at"
+                f" {pull.head[:12]}: the push that moved it starts its own run, which decides;"
+                " nothing was posted for the old commit"
+            )
+        evaluation = evaluate(
+            github,
+            teams,
+            pull,
+            repo=repo,
+            map_path=map_path,
+            map_file=map_file,
+            deepen=deepen,
+            signoffs=signoffs,
+        )
+        report = evaluation.report
+        if evidence is not None:
+            from gate.evidence import with_evidence
+
+            report = with_evidence(report, repo=repo, path=evidence)
+        from gate.report import comment
+
+        ask, stale = evaluation.ask, evaluation.stale_signoffs
+        body = comment.render(report, ask=ask, stale_signoffs=stale)
+        comment_url = update_comment(github, pull, body, evaluation.comments)
+        confirm_head(github, pull)
+        post_status(github, pull, state_of(report), description(report), comment_url)
+        summary = comment.render(report, ask=ask, stale_signoffs=stale, marker=False)
+        append_summary(actions.summary, summary)
+        write_outputs(actions.outputs, outcome_outputs(report))
+    except GateError as error:
+        fail(github, actions, pull, error)
+        raise
+    from gate.output import write_text
+    from gate.report.render import render
+
+    write_text(render(report, form), output)
+    return report.exit_code
+
+
+# -- evaluating -------------------------------------------------------------------------------
+
+
+def evaluate(
+    github: GitHub,
+    teams: GitHub,
+    pull: PullRequest,
+    *,
+    repo: str,
+    map_path: str,
+    map_file: str | None,
+    deepen: bool,
+    signoffs: str | None,
+) -> Evaluation:
+    """The check of the pull request, with the sign-offs its reviews and comments give."""
+    from gate.check import Change, Context, OfferSource, check
+
+    fetch_commits(repo, (pull.base, pull.head), fetch=deepen)
+    since = head_since(github, pull)
+    reviews = github.paginate(f"/repos/{pull.repository}/pulls/{pull.number}/reviews")
+    comments = github.paginate(f"/repos/{pull.repository}/issues/{pull.number}/comments")
+    seen: list[Context] = []
+
+    def from_github(context: Context) -> Iterable[Offer]:
+        seen.append(context)
+        return [*review_offers(reviews), *comment_offers(comments, head=pull.head, since=since)]
+
+    sources: list[OfferSource] = [from_github]
+    if signoffs is not None:
+        from gate.ledger import ledger_source
+
+        sources.append(ledger_source(signoffs))
+    change = Change(
+        repo=repo,
+        base=pull.base,
+        head=pull.head,
+        map_path=map_path,
+        map_file=map_file,
+        author=pull.author,
+        deepen=deepen,
+    )
+    report = check(change, offers=sources, lookup=team_lookup(teams))
+    ask: dict[str, tuple[str, ...]] = {}
+    stale = "head"
+    if seen:
+        depmap = seen[0].depmap
+        stale = depmap.policy.stale_signoffs
+        for key, team in depmap.teams.items():
+            people = [f"@{login}" for login in sorted(team.members) if login != pull.author.lower()]
+            if team.github_team is not None:
+                people.append(f"@{team.github_team}")
+            ask[key] = tuple(people)
+        for result in report.systems:
+            for owner in result.owners:
+                if owner.startswith("@") and owner[1:].lower() != pull.author.lower():
+                    ask[owner] = (owner,)
+    return Evaluation(report=report, ask=ask, stale_signoffs=stale, comments=comments)
+
+
+def fail(github: GitHub, actions: Actions, pull: PullRequest | None, error: GateError) -> None:
+    """On an error: the status says the gate could not decide; outputs and summary say why.
+
+    Nothing is posted for a head that moved (its own run decides) or while rate-limited (it
+    would only wait again).
+    """
+    message = str(error)
+    notes: list[str] = []
+    if pull is not None and not isinstance(error, (HeadMoved, RateLimited)):
+        first = message.splitlines()[0] if message else "error"
+        try:
+            post_status(github, pull, "error", f"could not decide: {first}", None)
+        except GateError as again:
+            notes.append(f"posting the error status failed too: {again}")
+    try:
+        write_outputs(actions.outputs, {"verdict": "error", "affected": "[]", "pending": "[]"})
+        append_summary(
+            actions.summary, f"### ⚠️ change-impact-gate could not decide\n\n```\n{message}\n```\n"
+        )
+    except GateError as again:
+        notes.append(str(again))
+    for note in notes:
+        sys.stderr.write(f"gate: {note}\n")

@@ -1,0 +1,127 @@
+"""A pull request on GitHub: fetched, its head confirmed, and since when that head is current."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gate.errors import GateError
+from gate.github.client import GitHub
+from gate.github.payloads import PullRequest, field_of, is_for_pull, sha_of
+from gate.github.post import CONTEXT, post_status
+from gate.github.signoffs import parse_time
+
+# Issue events after which the pull request's head may be a commit it was at before, so the
+# gate's earlier statuses no longer show the head has been current since then.
+HEAD_RESETS = frozenset(
+    {"head_ref_force_pushed", "head_ref_deleted", "head_ref_restored", "reopened"}
+)
+
+
+class HeadMoved(GateError):
+    """The pull request's head is no longer the commit this run evaluated."""
+
+
+def client(environ: Mapping[str, str], *, token_variable: str = "GITHUB_TOKEN") -> GitHub:
+    """The REST client, with the bounds GATE_GITHUB_* may set (retries, waits, timeout)."""
+    options: dict[str, Any] = {}
+    for name, key, kind in (
+        ("GATE_GITHUB_TIMEOUT", "timeout", float),
+        ("GATE_GITHUB_RETRIES", "retries", int),
+        ("GATE_GITHUB_BACKOFF", "backoff", float),
+        ("GATE_GITHUB_MAX_WAIT", "max_wait", float),
+    ):
+        value = environ.get(name)
+        if value:
+            try:
+                options[key] = kind(value)
+            except ValueError:
+                raise GateError(f"{name}={value!r} is not a number") from None
+            if options[key] < 0:
+                raise GateError(f"{name}={value!r} must not be negative")
+    return GitHub.from_environment(environ, token_variable=token_variable, **options)
+
+
+def fetch_pull(github: GitHub, repository: str, number: int) -> PullRequest:
+    data = github.get(f"/repos/{repository}/pulls/{number}")
+    where = f"pull request #{number}: "
+    if not isinstance(data, dict):
+        raise GateError(f"{where}GitHub's answer is not a pull request object")
+    user = field_of(data, "user", dict, where)
+    return PullRequest(
+        repository=repository,
+        number=number,
+        head=sha_of(data, "head.sha", where),
+        base=sha_of(data, "base.sha", where),
+        author=field_of(user, "login", str, where + "user."),
+        html_url=field_of(data, "html_url", str, where),
+        state=field_of(data, "state", str, where),
+    )
+
+
+def confirm_head(github: GitHub, pull: PullRequest) -> None:
+    """Re-read the pull request: a verdict is posted only for the head it is about."""
+    now = fetch_pull(github, pull.repository, pull.number)
+    if now.head != pull.head:
+        raise HeadMoved(
+            f"pull request #{pull.number} moved from {pull.head[:12]} to {now.head[:12]} while"
+            " this run evaluated it: its verdict is for an old commit, so no status was posted;"
+            " the push starts its own run, which decides"
+        )
+
+
+def fetch_commits(repo: str, commits: Sequence[str], *, fetch: bool) -> None:
+    """Make sure base and head are in the repository, fetching them from origin with --deepen.
+
+    actions/checkout leaves a shallow clone of one commit; the pull request's commits are
+    fetched by id (GitHub serves any commit reachable from its refs, forks' pull heads too),
+    and refs.merge_base then deepens until base and head meet.
+    """
+    from gate.git import refs
+
+    missing = [commit for commit in commits if not refs.is_commit(repo, commit)]
+    if not missing:
+        return
+    if not fetch:
+        raise GateError(
+            f"the pull request's commit(s) {', '.join(c[:12] for c in missing)} are not in {repo};"
+            " pass --deepen to fetch them from origin, or fetch them before running the gate"
+        )
+    refs.fetch_commits(repo, missing)
+
+
+def head_since(
+    github: GitHub, pull: PullRequest, *, witness: bool = True
+) -> datetime.datetime | None:
+    """Since when the head has been the pull request's head, as far as GitHub can vouch.
+
+    A `/signoff` comment must count for the head that was current when it was posted, never a
+    later push, yet GitHub records no push times for pull requests (the timeline's commits
+    carry the author's own, forgeable dates). What it does record: the time of each commit
+    status, and an issue event for every push that is not a fast-forward (force push, branch
+    deleted or restored, reopening). So each run posts this gate's status on the head it has
+    just read from the pull request, with the pull request as its target; the earliest such
+    status on the head after the last of those events shows the head has been current since
+    then: a fast-forward away from it could only come back by a force push. Comments posted
+    earlier count for no commit (fail closed: the owner is asked to sign off again).
+    Only accounts with write access can post statuses; they are trusted not to forge this one.
+    With witness=False (a reader such as the board's agenda) nothing is posted: without an
+    earlier status on the head, no comment counts.
+    """
+    events = github.paginate(f"/repos/{pull.repository}/issues/{pull.number}/events")
+    resets = [parse_time(e.get("created_at")) for e in events if e.get("event") in HEAD_RESETS]
+    reset = max((t for t in resets if t is not None), default=None)
+    statuses = github.paginate(f"/repos/{pull.repository}/commits/{pull.head}/statuses")
+    seen = [
+        parse_time(status.get("created_at"))
+        for status in statuses
+        if status.get("context") == CONTEXT and is_for_pull(status.get("target_url"), pull)
+    ]
+    valid = [t for t in seen if t is not None and (reset is None or t >= reset)]
+    if valid:
+        return min(valid)
+    if not witness:
+        return None
+    posted = post_status(github, pull, "pending", f"evaluating {pull.head[:7]}", pull.html_url)
+    return parse_time(posted.get("created_at")) if isinstance(posted, dict) else None

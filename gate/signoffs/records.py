@@ -1,0 +1,40 @@
+"""Sign-off offers and the systems that need them, as the counting sees them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from gate.depmap.records import SignoffRule
+
+Source = Literal["review", "comment", "ledger"]
+ANY_SYSTEM = "*"  # what an approval of the whole change names, in the list of ignored ones
+# Whether a sign-off given on an earlier commit still holds for a system at head.
+StillHolds = Callable[[str, str], bool]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Offer:
+    """An approval someone gave: for named systems, or (systems None) all they own."""
+
+    by: str
+    systems: tuple[str, ...] | None
+    commit: str
+    source: Source
+    note: str | None = None
+    at: str | None = None
+    url: str | None = None
+    bot: bool = False
+    # Set when the source already knows the offer cannot count (an edited comment, a revoked
+    # approval): it is reported as ignored, for the systems named or else the ones they own.
+    reject_reason: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Owned:
+    """A system that needs sign-off, as the sign-off rules see it."""
+
+    id: str
+    owners: tuple[str, ...]
+    rule: SignoffRule

@@ -1,0 +1,76 @@
+"""Reading a declared version: the rule's raw finds, parsed under the system's scheme."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gate.depmap.records import Scheme, VersionSpec
+from gate.errors import GateError
+from gate.versions import extract
+from gate.versions.found import Found, Unreadable
+
+if TYPE_CHECKING:
+    pass
+from gate.versions.schemes import NotUnderScheme, Parsed, Version, parsed_under
+
+
+class VersionUnreadable(GateError):
+    """A declared version cannot be read from its file at a commit."""
+
+
+# reading ----------------------------------------------------------------------------------
+
+
+def read_version(
+    spec: VersionSpec, data: bytes | None, *, system: str, commit_label: str
+) -> Version:
+    """The version `spec` declares in `data` (the file at a commit; None: no such file).
+
+    With `select: max | min` every match must read under the scheme and the order is the
+    scheme's, never the text's ("11" > "9.6"). Every reference to an `image:` must name a
+    version, whatever `select` says: a second reference pinned by digest alone runs a version
+    nobody declared. Raises VersionUnreadable naming the system, the file, the commit and the
+    rule; a rule that is not exactly one of pattern, key and image is a map error (GateError).
+    """
+    rules = [
+        f"{name} {value!r}"
+        for name, value in (("pattern", spec.pattern), ("key", spec.key), ("image", spec.image))
+        if value is not None
+    ]
+    if len(rules) != 1:
+        raise GateError(
+            f"{system}: version: needs exactly one of pattern, key or image; fix the map"
+        )
+    rule = f"{rules[0]}, scheme {spec.scheme}"
+    try:
+        if data is None:
+            raise Unreadable("the file does not exist; add it or correct version.file in the map")
+        candidates = [
+            (_found_under(found, spec.scheme), found)
+            for found in extract.found(spec, data)[: 1 if spec.select == "first" else None]
+        ]
+    except Unreadable as error:
+        raise VersionUnreadable(
+            f"{system}: cannot read the version from {spec.file} at {commit_label} "
+            f"(version rule: {rule}): {error}"
+        ) from None
+    if spec.select == "max":
+        _, chosen = max(candidates, key=lambda candidate: candidate[0])
+    elif spec.select == "min":
+        _, chosen = min(candidates, key=lambda candidate: candidate[0])
+    else:
+        _, chosen = candidates[0]
+    return Version(
+        text=chosen.text,
+        file=spec.file,
+        line=chosen.line,
+        scheme=spec.scheme,
+        suffix=chosen.suffix,
+    )
+
+
+def _found_under(found: Found, scheme: Scheme) -> Parsed:
+    try:
+        return parsed_under(found.text, scheme)
+    except NotUnderScheme as error:
+        raise Unreadable(f"{found.origin}: {error}") from None
