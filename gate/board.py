@@ -10,16 +10,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from gate.errors import EXIT_ERROR, EXIT_PASS, GateError
+from gate.git.refs import is_commit_id
 
 if TYPE_CHECKING:
-    from gate.check import Context
+    from gate.depmap.records import Map
     from gate.github.client import GitHub
     from gate.github.payloads import PullRequest
     from gate.signoffs.owners import TeamLookup
     from gate.signoffs.records import Offer
 from gate.report.agenda import Agenda, Item, major_bumps, render_html, render_markdown
 
-_SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 SIGNOFFS_COUNTED = (
     "Sign-offs counted here are the ones the gate on the pull request counts: each owner's"
@@ -120,7 +120,7 @@ def evaluate(
         comments = github.paginate(f"/repos/{github_repo}/issues/{item.number}/comments")
         since = head_since(github, _pull(item, github_repo), witness=False)
 
-        def from_github(context: Context) -> Iterable[Offer]:
+        def from_github(depmap: Map) -> Iterable[Offer]:
             return [
                 *review_offers(reviews),
                 *comment_offers(comments, head=item.head, since=since),
@@ -192,7 +192,7 @@ def _item(pull: Any) -> Item:
         item = _replace(item, url="")  # a link only to the web, never a javascript: one
     for role in ("base", "head"):
         sha = getattr(item, role)
-        if sha and not _SHA.fullmatch(sha):
+        if sha and not is_commit_id(sha):
             problems.append(f"'{role}.sha' is {sha!r}, not a commit id")
     if problems:
         return _replace(item, error="GitHub's answer is incomplete: " + "; ".join(problems))

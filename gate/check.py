@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from gate.git.diff import Changed
     from gate.report.records import Report
     from gate.signoffs.owners import TeamLookup
-    from gate.signoffs.records import Offer
+    from gate.signoffs.records import OfferSource
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,10 +40,6 @@ class Context:
     merge_base: str
     depmap: Map
     changed: tuple[Changed, ...]
-
-
-# Called once the change is known, to gather sign-offs (a ledger file, GitHub reviews, ...).
-OfferSource = Callable[[Context], Iterable["Offer"]]
 
 
 def check(

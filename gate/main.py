@@ -214,8 +214,8 @@ def _check(args: argparse.Namespace) -> int:
         )
     from gate.check import Change, check
     from gate.errors import EXIT_PASS
-    from gate.ledger import ledger_source
     from gate.output import write_text
+    from gate.signoffs.ledger import ledger_source
 
     change = Change(
         repo=args.repo,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from operator import attrgetter
 
-from gate.check import Change, Context, OfferSource
+from gate.check import Change, Context
 from gate.depmap.cache import load_cached
 from gate.depmap.read import working_map
 from gate.depmap.records import Edge, Map, SignoffRule, System
@@ -16,7 +16,7 @@ from gate.impact import Impact, impacted
 from gate.report.records import Ignored, Report, Signoff, SignoffState, SystemResult, Violation
 from gate.signoffs.count import count, state
 from gate.signoffs.owners import TeamLookup
-from gate.signoffs.records import Owned, StillHolds
+from gate.signoffs.records import OfferSource, Owned, StillHolds
 from gate.versions.schemes import crosses
 from gate.versions.versioned import Versions, load_parsers, version_files
 from gate.versions.violations import violations_of
@@ -60,7 +60,7 @@ def run(
         touched, silent = touched_by(matches, edited, versions)
         impact, violations = impact_and_violations(depmap, touched, silent, versions)
         needing = needing_signoff(systems, depmap, impact, edited)
-        offered = [offer for source in offers for offer in source(context)]
+        offered = [offer for source in offers for offer in source(depmap)]
         counted, ignored = count(
             offered,
             needing,

@@ -111,7 +111,7 @@ def test_signoffs_that_do_not_count(tmp_path, capsys, entry, reason):
     [
         ("{system: postgresql, by: bob}", "missing commit"),
         ("{system: postgres, by: bob, commit: HEAD}", "unknown system 'postgres'"),
-        ("{system: postgresql, by: bob, commit: abc123}", "full 40-character"),
+        ("{system: postgresql, by: bob, commit: abc123}", "full id of the head commit (40 or 64"),
         ("just text", "is a list"),
         ("[unclosed", ":1:"),
     ],

@@ -13,9 +13,9 @@ import pytest
 from gate import __version__, evidence
 from gate.check import Change, check
 from gate.errors import GateError
-from gate.ledger import ledger_source
 from gate.main import main
 from gate.report.records import Report
+from gate.signoffs.ledger import ledger_source
 from testing.infra import infra_repo, upgrade
 
 MOMENT = datetime(2017, 1, 31, 23, 0, 0, tzinfo=UTC)

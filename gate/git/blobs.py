@@ -7,8 +7,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from gate.errors import GateError
 from gate.git.diff import Entry, decode_path
-from gate.git.refs import SHA, revision
-from gate.git.run import Background, run
+from gate.git.refs import is_commit_id, revision
+from gate.git.run import Background, Stops, run
 
 _BLOB_HEADER = re.compile(r"(?P<sha>[0-9a-f]+) blob (?P<size>[0-9]+)")
 _PATHS_PER_CALL = 1000  # keeps each command line far below the system's limit
@@ -50,7 +50,7 @@ def read_each_blob_at(
         reading.stop()
 
 
-class Reading:
+class Reading(Stops):
     """read_each_blob_at, started now and finished when asked: git lists the trees meanwhile."""
 
     def __init__(self, repo: str, commits: Sequence[str], paths: Iterable[str]) -> None:
@@ -105,7 +105,7 @@ def read_entries(
         for path, entry in at.items():
             found[commit][path] = None if entry is None else _not_a_file(path, commit, entry[0])
             if entry is not None and found[commit][path] is None:
-                if not SHA.fullmatch(entry[1]):
+                if not is_commit_id(entry[1]):
                     raise GateError(f"git named {entry[1]!r} as the object of {path}; not an id")
                 wanted.append((commit, path, entry[1]))
     contents = _cat_blobs(repo, list(dict.fromkeys(object_id for _, _, object_id in wanted)))
@@ -114,7 +114,7 @@ def read_entries(
     return found
 
 
-class FileReading:
+class FileReading(Stops):
     """One file at one commit, read in the background: git lists it (for what kind of entry it
     is) and reads it side by side, where a Reading reads only once its listing is done."""
 
@@ -216,7 +216,7 @@ def _tree_entries(
         for record in listing.finish().split(b"\0")[:-1]:
             meta, _, raw_path = record.partition(b"\t")
             fields = meta.decode("ascii", "replace").split(" ")
-            if len(fields) != 3 or not SHA.fullmatch(fields[2]):
+            if len(fields) != 3 or not is_commit_id(fields[2]):
                 raise GateError(f"unexpected record in git ls-tree output: {record!r}")
             path = decode_path(raw_path)
             if path in wanted:

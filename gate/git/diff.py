@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from gate.errors import GateError
 from gate.git.refs import revision
-from gate.git.run import Background, run
+from gate.git.run import Background, Stops, run
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -45,7 +45,7 @@ def changed(repo: str, merge_base: str, head: str) -> tuple[Changed, ...]:
 Entry = tuple[str, str]
 
 
-class Listing:
+class Listing(Stops):
     """changed(), started now and read later: git lists the change while the gate reads the map."""
 
     def __init__(self, repo: str, merge_base: str, head: str) -> None:

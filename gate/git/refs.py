@@ -9,13 +9,21 @@ from collections.abc import Sequence
 from gate.errors import GateError
 from gate.git.run import run
 
-SHA = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+# A full commit id: SHA-1 (40 hex digits) or SHA-256 (64).
+_COMMIT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def is_commit_id(text: str) -> bool:
+    """Whether text is a full commit id, as git writes it, in a SHA-1 or a SHA-256 repository."""
+    return _COMMIT_ID.fullmatch(text) is not None
+
+
 _DEEPEN_STEPS = (64, 512, 4096)
 
 
 def _commit(output: bytes, command: str) -> str:
     sha = output.decode("ascii", "replace").strip()
-    if not SHA.fullmatch(sha):
+    if not is_commit_id(sha):
         raise GateError(f"git {command} printed {sha!r} where a commit id was expected")
     return sha
 
@@ -46,7 +54,7 @@ def resolve(repo: str, ref: str, *, what: str = "ref") -> str:
 
 def is_commit(repo: str, commit: str) -> bool:
     """Whether commit is the full id of a commit repo holds (a sign-off may name any string)."""
-    if not SHA.fullmatch(commit):
+    if not is_commit_id(commit):
         return False
     args = ("rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}")
     return run(repo, args, ok=(0, 1)).returncode == 0

@@ -6,7 +6,7 @@ import os
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
-from typing import IO
+from typing import IO, Self
 
 from gate.errors import GateError
 
@@ -47,7 +47,23 @@ def _failed(command: list[str], repo: str, returncode: int, stderr: bytes) -> Ga
     )
 
 
-class Background:
+class Stops:
+    """A context manager for work left running in the background: leaving the block ends it.
+
+    stop() is safe to call again, and after the work finished on its own.
+    """
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+class Background(Stops):
     """A git command left to run while the gate does other work; finish() is run's second half.
 
     Its output goes to temporary files, not pipes: git must not stall on a full pipe meanwhile.

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from gate.depmap.records import Map
 from gate.errors import EXIT_PASS, GateError
 from gate.github.actions import (
     Actions,
@@ -24,7 +25,7 @@ from gate.github.pull import HeadMoved, client, confirm_head, fetch_commits, fet
 from gate.github.signoffs import comment_offers, review_offers
 from gate.github.teams import team_lookup
 from gate.report.records import Report
-from gate.signoffs.records import Offer
+from gate.signoffs.records import Offer, OfferSource
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,21 +124,21 @@ def evaluate(
     signoffs: str | None,
 ) -> Evaluation:
     """The check of the pull request, with the sign-offs its reviews and comments give."""
-    from gate.check import Change, Context, OfferSource, check
+    from gate.check import Change, check
 
     fetch_commits(repo, (pull.base, pull.head), fetch=deepen)
     since = head_since(github, pull)
     reviews = github.paginate(f"/repos/{pull.repository}/pulls/{pull.number}/reviews")
     comments = github.paginate(f"/repos/{pull.repository}/issues/{pull.number}/comments")
-    seen: list[Context] = []
+    seen: list[Map] = []
 
-    def from_github(context: Context) -> Iterable[Offer]:
-        seen.append(context)
+    def from_github(depmap: Map) -> Iterable[Offer]:
+        seen.append(depmap)
         return [*review_offers(reviews), *comment_offers(comments, head=pull.head, since=since)]
 
     sources: list[OfferSource] = [from_github]
     if signoffs is not None:
-        from gate.ledger import ledger_source
+        from gate.signoffs.ledger import ledger_source
 
         sources.append(ledger_source(signoffs))
     change = Change(
@@ -153,7 +154,7 @@ def evaluate(
     ask: dict[str, tuple[str, ...]] = {}
     stale = "head"
     if seen:
-        depmap = seen[0].depmap
+        depmap = seen[0]
         stale = depmap.policy.stale_signoffs
         for key, team in depmap.teams.items():
             people = [f"@{login}" for login in sorted(team.members) if login != pull.author.lower()]

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from gate.errors import GateError
+from gate.git.refs import is_commit_id
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +38,7 @@ def sha_of(data: Mapping[str, Any], dotted: str, where: str) -> str:
     value: Any = data
     for part in dotted.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
-    if not isinstance(value, str) or not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", value):
+    if not isinstance(value, str) or not is_commit_id(value):
         raise GateError(f"the payload's '{where}{dotted}' is not a commit id: {value!r}")
     return value
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gate.errors import MapError
-from gate.signoffs.records import Offer
+from gate.depmap.records import Map
+from gate.errors import GateError, MapError
+from gate.git.refs import is_commit_id
+from gate.signoffs.records import Offer, OfferSource
 
 
 def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
@@ -42,8 +44,10 @@ def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
         if fields["system"] not in names:
             problems.append(f"{where}: unknown system '{fields['system']}' (not in the base map)")
         commit = fields["commit"]
-        if len(commit) != 40 or any(c not in "0123456789abcdef" for c in commit):
-            problems.append(f"{where}: commit must be the full 40-character id of the head commit")
+        if not is_commit_id(commit):
+            problems.append(
+                f"{where}: commit must be the full id of the head commit (40 or 64 hex digits)"
+            )
         offers.append(
             Offer(
                 by=fields["by"].removeprefix("@"),
@@ -55,4 +59,21 @@ def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
         )
     if problems:
         raise MapError(problems)
+    return offers
+
+
+def ledger_source(path: str) -> OfferSource:
+    """The sign-offs in the file at path, read once the map that names the systems is known."""
+
+    def offers(depmap: Map) -> list[Offer]:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            raise GateError(f"cannot read --signoffs {path}: {error.strerror}") from None
+        known = set(depmap.systems)
+        if depmap.path is not None:
+            known.add(depmap.path)
+        return load_ledger(data, path, known)
+
     return offers

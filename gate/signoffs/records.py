@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from gate.depmap.records import SignoffRule
+from gate.depmap.records import Map, SignoffRule
 
 Source = Literal["review", "comment", "ledger"]
 ANY_SYSTEM = "*"  # what an approval of the whole change names, in the list of ignored ones
 # Whether a sign-off given on an earlier commit still holds for a system at head.
 StillHolds = Callable[[str, str], bool]
+# Called once the map is known, to gather sign-offs (a ledger file, GitHub reviews, ...).
+OfferSource = Callable[[Map], Iterable["Offer"]]
 
 
 @dataclass(frozen=True, kw_only=True)
