@@ -7,7 +7,8 @@ import time
 import pytest
 
 from gate.errors import GateError
-from gate.github.client import GitHub, GitHubError, RateLimited, needed_permission
+from gate.github.client import GitHub
+from gate.github.refusals import GitHubError, RateLimited, needed_permission
 from testing.fakegithub import REPO, FakeGitHub
 
 SHA = "a" * 40

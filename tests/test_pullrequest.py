@@ -9,7 +9,7 @@ import time
 import pytest
 
 from gate.github.post import CONTEXT
-from gate.github.signoffs import signoff_commands
+from gate.github.commands import signoff_commands
 from gate.main import main
 from gate.report.comment import MARKER
 from testing import fakegithub
