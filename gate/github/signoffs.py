@@ -24,7 +24,11 @@ class Gathered:
 
 
 def gather(github: GitHub, pull: PullRequest, *, witness: bool = True) -> Gathered:
-    """Read the reviews and comments of the pull request; witness as head_since says."""
+    """The offers of the pull request's reviews and comments, and the comments as read.
+
+    Comments count from the time head_since vouches for; with witness=False (a reader such as
+    the board's agenda) no status is posted to vouch for the head.
+    """
     since = head_since(github, pull, witness=witness)
     where = f"/repos/{pull.repository}"
     reviews = each(
