@@ -5,20 +5,23 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gate.errors import EXIT_ERROR, EXIT_PASS, GateError
-from gate.git.refs import is_commit_id
+from gate.github.client import GitHub
+from gate.github.connect import clients
+from gate.github.payloads import ListedPull, PayloadError, PullRequest
+from gate.github.signoffs import gather
+from gate.github.teams import team_lookup
+from gate.report.agenda import Agenda, Item, major_bumps, render_html, render_markdown
 
 if TYPE_CHECKING:
     from gate.depmap.records import Map
-    from gate.github.client import GitHub
-    from gate.github.payloads import PullRequest
     from gate.signoffs.owners import TeamLookup
     from gate.signoffs.records import Offer
-from gate.report.agenda import Agenda, Item, major_bumps, render_html, render_markdown
 
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 SIGNOFFS_COUNTED = (
@@ -39,21 +42,13 @@ def board(
     now: datetime | None = None,
 ) -> int:
     """List the open pull requests, evaluate each, write the agenda; 2 if any could not be."""
-    from gate.github.pull import client
-    from gate.github.teams import team_lookup
     from gate.output import write_text
 
     if not _REPOSITORY.fullmatch(github_repo):
         raise GateError(f"--github-repo {github_repo!r} is not OWNER/NAME")
     if not os.path.isdir(repo):
         raise GateError(f"--git {repo} is not a directory; pass a local clone of {github_repo}")
-    github = client(os.environ)
-    # As for the gate on a pull request: a separate token may read the organisation's teams.
-    teams = (
-        client(os.environ, token_variable="GATE_TEAMS_TOKEN")
-        if os.environ.get("GATE_TEAMS_TOKEN")
-        else github
-    )
+    github, teams = clients(os.environ)  # as for the gate on a pull request
     lookup = team_lookup(teams)
     try:
         pulls = github.paginate(f"/repos/{github_repo}/pulls", {"state": "open"})
@@ -90,7 +85,7 @@ def board(
 
 
 def evaluate(
-    pull: Any,
+    listed: object,
     *,
     github: GitHub,
     github_repo: str,
@@ -99,13 +94,11 @@ def evaluate(
     map_path: str,
     map_file: str | None,
 ) -> Item:
-    """One pull request through the check; a failure is kept on the item, never dropped."""
+    """One pull request of the listing through the check; a failure is kept on the item."""
     from gate.check import Change, check
     from gate.git import refs
-    from gate.github.pull import head_since
-    from gate.github.signoffs import comment_offers, review_offers
 
-    item = _item(pull)
+    item = _item(listed)
     if item.error is not None:
         return item
     try:
@@ -116,15 +109,10 @@ def evaluate(
                     f"its {role} commit {sha} is not in the local clone {repo}; fetch it first:"
                     f" git -C {repo} fetch origin pull/{item.number}/head{branch}"
                 )
-        reviews = github.paginate(f"/repos/{github_repo}/pulls/{item.number}/reviews")
-        comments = github.paginate(f"/repos/{github_repo}/issues/{item.number}/comments")
-        since = head_since(github, _pull(item, github_repo), witness=False)
+        gathered = gather(github, _pull(item, github_repo), witness=False)
 
         def from_github(depmap: Map) -> Iterable[Offer]:
-            return [
-                *review_offers(reviews),
-                *comment_offers(comments, head=item.head, since=since),
-            ]
+            return gathered.offers
 
         change = Change(
             repo=repo,
@@ -134,14 +122,34 @@ def evaluate(
             map_file=map_file,
             author=item.author,
         )
-        return _replace(item, report=check(change, offers=[from_github], lookup=lookup))
+        return replace(item, report=check(change, offers=[from_github], lookup=lookup))
     except GateError as error:
-        return _replace(item, error=str(error))
+        return replace(item, error=str(error))
+
+
+def _item(listed: object) -> Item:
+    """The agenda's item for a pull request as the listing sent it; an error if incomplete."""
+    try:
+        pull = ListedPull.from_dict(listed)
+    except PayloadError as error:
+        return Item(number=0, title="", url="", author="", base="", head="", error=str(error))
+    web = pull.html_url.startswith(("https://", "http://"))  # never a javascript: link
+    return Item(
+        number=pull.number,
+        title=pull.title,
+        url=pull.html_url if web else "",
+        author=pull.author,
+        base=pull.base,
+        head=pull.head,
+        base_ref=pull.base_ref,
+        draft=pull.draft,
+        error=(
+            "GitHub's answer is incomplete: " + "; ".join(pull.problems) if pull.problems else None
+        ),
+    )
 
 
 def _pull(item: Item, github_repo: str) -> PullRequest:
-    from gate.github.payloads import PullRequest
-
     return PullRequest(
         repository=github_repo,
         number=item.number,
@@ -151,58 +159,6 @@ def _pull(item: Item, github_repo: str) -> PullRequest:
         html_url=item.url,
         state="open",
     )
-
-
-def _item(pull: Any) -> Item:
-    """The fields the agenda needs from a pull request as the API sent it, checked."""
-    number = pull.get("number") if isinstance(pull, Mapping) else None
-    if not isinstance(number, int) or isinstance(number, bool):
-        return Item(
-            number=0,
-            title="",
-            url="",
-            author="",
-            base="",
-            head="",
-            error="GitHub listed a pull request without a number",
-        )
-    problems: list[str] = []
-
-    def text(*keys: str, required: bool = True) -> str:
-        value: Any = pull
-        for key in keys:
-            value = value.get(key) if isinstance(value, Mapping) else None
-        if not isinstance(value, str):
-            if required:
-                problems.append(f"'{'.'.join(keys)}' is missing")
-            return ""
-        return value
-
-    item = Item(
-        number=number,
-        title=text("title"),
-        url=text("html_url"),
-        author=text("user", "login"),
-        base=text("base", "sha"),
-        head=text("head", "sha"),
-        base_ref=text("base", "ref", required=False),
-        draft=pull.get("draft") is True,
-    )
-    if not item.url.startswith(("https://", "http://")):
-        item = _replace(item, url="")  # a link only to the web, never a javascript: one
-    for role in ("base", "head"):
-        sha = getattr(item, role)
-        if sha and not is_commit_id(sha):
-            problems.append(f"'{role}.sha' is {sha!r}, not a commit id")
-    if problems:
-        return _replace(item, error="GitHub's answer is incomplete: " + "; ".join(problems))
-    return item
-
-
-def _replace(item: Item, **fields: Any) -> Item:
-    import dataclasses
-
-    return dataclasses.replace(item, **fields)
 
 
 def risk(item: Item) -> tuple[int, ...]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gate.errors import GateError
-from gate.github.payloads import field_of, sha_of
+from gate.github.payloads import IssueCommentEvent, PullRequestEvent
 from gate.github.post import comment_marker
 from gate.report.records import Report
 
@@ -26,9 +26,6 @@ class Actions:
     repository: str  # owner/name
     summary: str  # GITHUB_STEP_SUMMARY
     outputs: str  # GITHUB_OUTPUT
-
-
-# -- the environment and the event ------------------------------------------------------------
 
 
 def read_environment(environ: Mapping[str, str]) -> Actions:
@@ -73,20 +70,16 @@ def pull_request_number(actions: Actions) -> tuple[int, str | None] | None:
 
     None when the event is a comment on a plain issue, or the gate's own comment.
     """
-    event = actions.event
     if actions.event_name in PULL_EVENTS:
-        pull = field_of(event, "pull_request", dict)
-        return field_of(pull, "number", int, "pull_request."), sha_of(
-            pull, "head.sha", "pull_request."
-        )
+        pull = PullRequestEvent.from_dict(actions.event)
+        return pull.number, pull.head
     if actions.event_name == "issue_comment":
-        issue = field_of(event, "issue", dict)
-        if not issue.get("pull_request"):
+        comment = IssueCommentEvent.from_dict(actions.event)
+        if comment.number is None:
             return None
-        body = (event.get("comment") or {}).get("body") or ""
-        if isinstance(body, str) and body.startswith(comment_marker()):
+        if comment.body.startswith(comment_marker()):
             return None  # editing our own comment triggered this: nothing new to read
-        return field_of(issue, "number", int, "issue."), None
+        return comment.number, None
     raise GateError(
         f"--github does not handle the {actions.event_name!r} event; run it on pull_request or"
         " pull_request_target, pull_request_review and issue_comment"

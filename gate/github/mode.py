@@ -6,7 +6,6 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from gate.depmap.records import Map
 from gate.errors import EXIT_PASS, GateError
@@ -18,11 +17,14 @@ from gate.github.actions import (
     read_environment,
     write_outputs,
 )
-from gate.github.client import GitHub, RateLimited
-from gate.github.payloads import PullRequest
+from gate.github.ask import ask
+from gate.github.client import GitHub
+from gate.github.connect import clients
+from gate.github.payloads import Comment, PullRequest
 from gate.github.post import description, post_status, state_of, update_comment
-from gate.github.pull import HeadMoved, client, confirm_head, fetch_commits, fetch_pull, head_since
-from gate.github.signoffs import comment_offers, review_offers
+from gate.github.pull import HeadMoved, confirm_head, fetch_commits, fetch_event_pull
+from gate.github.refusals import RateLimited
+from gate.github.signoffs import gather
 from gate.github.teams import team_lookup
 from gate.report.records import Report
 from gate.signoffs.records import Offer, OfferSource
@@ -35,7 +37,7 @@ class Evaluation:
     report: Report
     ask: Mapping[str, tuple[str, ...]]  # owner entry (team key or @login) -> people to mention
     stale_signoffs: str
-    comments: list[Any]  # the pull request's comments as read for the sign-offs
+    comments: tuple[Comment, ...]  # the pull request's comments as read for the sign-offs
 
 
 def check_pull_request(
@@ -59,21 +61,11 @@ def check_pull_request(
         )
         return EXIT_PASS
     number, event_head = target
-    github = client(os.environ)
-    teams = (
-        client(os.environ, token_variable="GATE_TEAMS_TOKEN")
-        if os.environ.get("GATE_TEAMS_TOKEN")
-        else github
-    )
+    github, teams = clients(os.environ)
     pull: PullRequest | None = None
     try:
-        pull = fetch_pull(github, actions.repository, number)
-        if event_head is not None and pull.head != event_head:
-            raise HeadMoved(
-                f"this run was started for {event_head[:12]}, but pull request #{number} is now at"
-                f" {pull.head[:12]}: the push that moved it starts its own run, which decides;"
-                " nothing was posted for the old commit"
-            )
+        pull = fetch_event_pull(github, actions.repository, number, event_head)
+        fetch_commits(repo, (pull.base, pull.head), fetch=deepen)
         evaluation = evaluate(
             github,
             teams,
@@ -89,16 +81,7 @@ def check_pull_request(
             from gate.evidence import with_evidence
 
             report = with_evidence(report, repo=repo, path=evidence)
-        from gate.report import comment
-
-        ask, stale = evaluation.ask, evaluation.stale_signoffs
-        body = comment.render(report, ask=ask, stale_signoffs=stale)
-        comment_url = update_comment(github, pull, body, evaluation.comments)
-        confirm_head(github, pull)
-        post_status(github, pull, state_of(report), description(report), comment_url)
-        summary = comment.render(report, ask=ask, stale_signoffs=stale, marker=False)
-        append_summary(actions.summary, summary)
-        write_outputs(actions.outputs, outcome_outputs(report))
+        post_verdict(github, actions, pull, report, evaluation)
     except GateError as error:
         fail(github, actions, pull, error)
         raise
@@ -107,9 +90,6 @@ def check_pull_request(
 
     write_text(render(report, form), output)
     return report.exit_code
-
-
-# -- evaluating -------------------------------------------------------------------------------
 
 
 def evaluate(
@@ -126,15 +106,12 @@ def evaluate(
     """The check of the pull request, with the sign-offs its reviews and comments give."""
     from gate.check import Change, check
 
-    fetch_commits(repo, (pull.base, pull.head), fetch=deepen)
-    since = head_since(github, pull)
-    reviews = github.paginate(f"/repos/{pull.repository}/pulls/{pull.number}/reviews")
-    comments = github.paginate(f"/repos/{pull.repository}/issues/{pull.number}/comments")
+    gathered = gather(github, pull)
     seen: list[Map] = []
 
     def from_github(depmap: Map) -> Iterable[Offer]:
         seen.append(depmap)
-        return [*review_offers(reviews), *comment_offers(comments, head=pull.head, since=since)]
+        return gathered.offers
 
     sources: list[OfferSource] = [from_github]
     if signoffs is not None:
@@ -151,21 +128,28 @@ def evaluate(
         deepen=deepen,
     )
     report = check(change, offers=sources, lookup=team_lookup(teams))
-    ask: dict[str, tuple[str, ...]] = {}
-    stale = "head"
-    if seen:
-        depmap = seen[0]
-        stale = depmap.policy.stale_signoffs
-        for key, team in depmap.teams.items():
-            people = [f"@{login}" for login in sorted(team.members) if login != pull.author.lower()]
-            if team.github_team is not None:
-                people.append(f"@{team.github_team}")
-            ask[key] = tuple(people)
-        for result in report.systems:
-            for owner in result.owners:
-                if owner.startswith("@") and owner[1:].lower() != pull.author.lower():
-                    ask[owner] = (owner,)
-    return Evaluation(report=report, ask=ask, stale_signoffs=stale, comments=comments)
+    return Evaluation(
+        report=report,
+        ask=ask(seen[0], report, author=pull.author) if seen else {},
+        stale_signoffs=seen[0].policy.stale_signoffs if seen else "head",
+        comments=gathered.comments,
+    )
+
+
+def post_verdict(
+    github: GitHub, actions: Actions, pull: PullRequest, report: Report, evaluation: Evaluation
+) -> None:
+    """The comment, then the status once the head is confirmed; the job's summary and outputs."""
+    from gate.report import comment
+
+    asked, stale = evaluation.ask, evaluation.stale_signoffs
+    body = comment.render(report, ask=asked, stale_signoffs=stale)
+    comment_url = update_comment(github, pull, body, evaluation.comments)
+    confirm_head(github, pull)
+    post_status(github, pull, state_of(report), description(report), comment_url)
+    summary = comment.render(report, ask=asked, stale_signoffs=stale, marker=False)
+    append_summary(actions.summary, summary)
+    write_outputs(actions.outputs, outcome_outputs(report))
 
 
 def fail(github: GitHub, actions: Actions, pull: PullRequest | None, error: GateError) -> None:

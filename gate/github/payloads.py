@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from gate.errors import GateError
 from gate.git.refs import is_commit_id
+
+T = TypeVar("T")
+
+
+class PayloadError(GateError):
+    """A payload from GitHub lacks what the gate must read from it."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,30 +27,266 @@ class PullRequest:
     html_url: str
     state: str
 
+    @classmethod
+    def from_dict(cls, data: object, *, repository: str, number: int) -> PullRequest:
+        """The pull request GitHub answers for GET /repos/{repository}/pulls/{number}."""
+        where = f"pull request #{number}: "
+        if not isinstance(data, dict):
+            raise PayloadError(f"{where}GitHub's answer is not a pull request object")
+        user = required(data, "user", dict, where)
+        return cls(
+            repository=repository,
+            number=number,
+            head=commit_at(data, "head.sha", where),
+            base=commit_at(data, "base.sha", where),
+            author=required(user, "login", str, where + "user."),
+            html_url=required(data, "html_url", str, where),
+            state=required(data, "state", str, where),
+        )
 
-# -- reading payloads -----------------------------------------------------------------------------
+    def is_target(self, url: str | None) -> bool:
+        """Whether a status's target is this pull request's page (or a part of it)."""
+        return isinstance(url, str) and (
+            url == self.html_url or url.startswith(self.html_url + "#")
+        )
 
 
-def field_of(data: Mapping[str, Any], key: str, kind: type, where: str = "") -> Any:
+@dataclass(frozen=True, kw_only=True)
+class ListedPull:
+    """A pull request as a listing shows it; problems name what it lacks, so it still shows."""
+
+    number: int
+    title: str
+    html_url: str
+    author: str
+    base: str
+    head: str
+    base_ref: str
+    draft: bool
+    problems: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, data: object) -> ListedPull:
+        fields: Mapping[str, Any] = data if isinstance(data, Mapping) else {}
+        number = fields.get("number")
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise PayloadError("GitHub listed a pull request without a number")
+        problems: list[str] = []
+
+        def text(path: str, *, needed: bool = True) -> str:
+            value = at(fields, path)
+            if isinstance(value, str):
+                return value
+            if needed:
+                problems.append(f"'{path}' is missing")
+            return ""
+
+        title, html_url, author = text("title"), text("html_url"), text("user.login")
+        base, head, base_ref = text("base.sha"), text("head.sha"), text("base.ref", needed=False)
+        for role, sha in (("base", base), ("head", head)):
+            if sha and not is_commit_id(sha):
+                problems.append(f"'{role}.sha' is {sha!r}, not a commit id")
+        return cls(
+            number=number,
+            title=title,
+            html_url=html_url,
+            author=author,
+            base=base,
+            head=head,
+            base_ref=base_ref,
+            draft=fields.get("draft") is True,
+            problems=tuple(problems),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class User:
+    login: str | None  # None when GitHub names no one
+    bot: bool
+
+    @classmethod
+    def from_dict(cls, data: object) -> User:
+        fields: Mapping[str, Any] = data if isinstance(data, dict) else {}
+        login = text(fields, "login") or None
+        bot = fields.get("type") == "Bot" or (login or "").lower().endswith("[bot]")
+        return cls(login=login, bot=bot)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Review:
+    id: int
+    user: User
+    state: str | None
+    commit_id: str
+    submitted_at: str | None
+    html_url: str | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Review:
+        return cls(
+            id=number(data, "id"),
+            user=User.from_dict(data.get("user")),
+            state=text(data, "state"),
+            commit_id=text(data, "commit_id") or "",
+            submitted_at=text(data, "submitted_at"),
+            html_url=text(data, "html_url"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Comment:
+    id: int
+    user: User
+    body: str | None
+    created_at: str | None
+    created: datetime.datetime | None
+    edited: bool  # updated after it was created
+    html_url: str | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Comment:
+        return cls(
+            id=number(data, "id"),
+            user=User.from_dict(data.get("user")),
+            body=text(data, "body"),
+            created_at=text(data, "created_at"),
+            created=moment(data, "created_at"),
+            edited=data.get("updated_at") != data.get("created_at"),
+            html_url=text(data, "html_url"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Status:
+    context: str | None
+    target_url: str | None
+    created: datetime.datetime | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Status:
+        return cls(
+            context=text(data, "context"),
+            target_url=text(data, "target_url"),
+            created=moment(data, "created_at"),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueEvent:
+    event: str | None
+    created: datetime.datetime | None
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> IssueEvent:
+        return cls(event=text(data, "event"), created=moment(data, "created_at"))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Membership:
+    active: bool  # else pending
+
+    @classmethod
+    def from_dict(cls, data: object, *, login: str, team: str) -> Membership:
+        state = data.get("state") if isinstance(data, dict) else None
+        if state not in ("active", "pending"):
+            raise PayloadError(
+                f"GitHub's answer for {login} in team {team} has no membership state"
+            )
+        return cls(active=state == "active")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullRequestEvent:
+    """A pull_request, pull_request_target or pull_request_review event."""
+
+    number: int
+    head: str
+
+    @classmethod
+    def from_dict(cls, event: Mapping[str, Any]) -> PullRequestEvent:
+        pull = required(event, "pull_request", dict)
+        return cls(
+            number=required(pull, "number", int, "pull_request."),
+            head=commit_at(pull, "head.sha", "pull_request."),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueCommentEvent:
+    """An issue_comment event; number is None when the issue is no pull request."""
+
+    number: int | None
+    body: str
+
+    @classmethod
+    def from_dict(cls, event: Mapping[str, Any]) -> IssueCommentEvent:
+        issue = required(event, "issue", dict)
+        comment = event.get("comment") or {}
+        body = (comment.get("body") if isinstance(comment, Mapping) else None) or ""
+        if not issue.get("pull_request"):
+            return cls(number=None, body=body if isinstance(body, str) else "")
+        return cls(
+            number=required(issue, "number", int, "issue."),
+            body=body if isinstance(body, str) else "",
+        )
+
+
+# -- typed getters ------------------------------------------------------------------------------
+
+
+def each(items: Iterable[object], record: Callable[[Mapping[str, Any]], T], what: str) -> list[T]:
+    """The records of a list GitHub answered; an entry that is no object is refused."""
+    found: list[T] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise PayloadError(
+                f"GitHub's list of {what} holds {type(item).__name__} at [{index}], not an object"
+            )
+        found.append(record(item))
+    return found
+
+
+def required(data: object, key: str, kind: type[T], where: str = "") -> T:
     value = data.get(key) if isinstance(data, Mapping) else None
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
-        raise GateError(
+        raise PayloadError(
             f"the event or API payload lacks '{where}{key}' ({kind.__name__}); is this a"
             " pull request event from GitHub?"
         )
     return value
 
 
-def sha_of(data: Mapping[str, Any], dotted: str, where: str) -> str:
-    value: Any = data
-    for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, Mapping) else None
+def commit_at(data: object, dotted: str, where: str) -> str:
+    value = at(data, dotted)
     if not isinstance(value, str) or not is_commit_id(value):
-        raise GateError(f"the payload's '{where}{dotted}' is not a commit id: {value!r}")
+        raise PayloadError(f"the payload's '{where}{dotted}' is not a commit id: {value!r}")
     return value
 
 
-def is_for_pull(target_url: object, pull: PullRequest) -> bool:
-    return isinstance(target_url, str) and (
-        target_url == pull.html_url or target_url.startswith(pull.html_url + "#")
-    )
+def at(data: object, dotted: str) -> object:
+    value = data
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, Mapping) else None
+    return value
+
+
+def text(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
+
+
+def number(data: Mapping[str, Any], key: str) -> int:
+    value = data.get(key)
+    return value if isinstance(value, int) else 0
+
+
+def moment(data: Mapping[str, Any], key: str) -> datetime.datetime | None:
+    """A time GitHub gave with its zone; None for anything else."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None

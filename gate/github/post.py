@@ -2,53 +2,44 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from gate.github.client import GitHub
-from gate.github.payloads import PullRequest, is_for_pull
-from gate.github.signoffs import is_bot, text_of
+from gate.github.payloads import Comment, PullRequest, Status
 from gate.report.records import Report
 
 CONTEXT = "change-impact-gate"
-# The review states that decide; COMMENTED and PENDING leave a reviewer's standing as it was.
 MAX_DESCRIPTION = 140  # GitHub's limit for a commit status description
 
 
-# -- writing back -----------------------------------------------------------------------------
-
-
 def update_comment(
-    github: GitHub, pull: PullRequest, body: str, comments: Iterable[Mapping[str, Any]]
+    github: GitHub, pull: PullRequest, body: str, comments: Iterable[Comment]
 ) -> str | None:
     """Edit the gate's one comment (found by its marker) in place, or create it; its URL."""
-    mine = [
-        c
-        for c in comments
-        if isinstance(c.get("body"), str)
-        and c["body"].startswith(comment_marker())
-        and is_bot(c.get("user"))
-    ]
+    marker = comment_marker()
+    mine = [c for c in comments if (c.body or "").startswith(marker) and c.user.bot]
     if mine:
         found = mine[0]
-        if found["body"] != body:
-            github.patch(f"/repos/{pull.repository}/issues/comments/{found['id']}", {"body": body})
-        return text_of(found.get("html_url"))
+        if found.body != body:
+            github.patch(f"/repos/{pull.repository}/issues/comments/{found.id}", {"body": body})
+        return found.html_url
     created = github.post(f"/repos/{pull.repository}/issues/{pull.number}/comments", {"body": body})
-    return text_of(created.get("html_url")) if isinstance(created, dict) else None
+    return Comment.from_dict(created).html_url if isinstance(created, dict) else None
 
 
 def post_status(
     github: GitHub, pull: PullRequest, state: str, description: str, target_url: str | None
-) -> Any:
-    target = target_url if target_url and is_for_pull(target_url, pull) else pull.html_url
+) -> Status | None:
+    """Post this gate's commit status on the head; the status as GitHub stored it."""
+    target = target_url if target_url and pull.is_target(target_url) else pull.html_url
     if len(description) > MAX_DESCRIPTION:
         description = description[: MAX_DESCRIPTION - 1] + "…"
-    return github.post(
+    posted = github.post(
         f"/repos/{pull.repository}/statuses/{pull.head}",
         {"state": state, "context": CONTEXT, "description": description, "target_url": target},
         idempotent=True,
     )
+    return Status.from_dict(posted) if isinstance(posted, dict) else None
 
 
 def state_of(report: Report) -> str:

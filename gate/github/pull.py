@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
 from gate.errors import GateError
 from gate.github.client import GitHub
-from gate.github.payloads import PullRequest, field_of, is_for_pull, sha_of
+from gate.github.payloads import IssueEvent, PullRequest, Status, each
 from gate.github.post import CONTEXT, post_status
-from gate.github.signoffs import parse_time
 
 # Issue events after which the pull request's head may be a commit it was at before, so the
 # gate's earlier statuses no longer show the head has been current since then.
@@ -23,41 +21,23 @@ class HeadMoved(GateError):
     """The pull request's head is no longer the commit this run evaluated."""
 
 
-def client(environ: Mapping[str, str], *, token_variable: str = "GITHUB_TOKEN") -> GitHub:
-    """The REST client, with the bounds GATE_GITHUB_* may set (retries, waits, timeout)."""
-    options: dict[str, Any] = {}
-    for name, key, kind in (
-        ("GATE_GITHUB_TIMEOUT", "timeout", float),
-        ("GATE_GITHUB_RETRIES", "retries", int),
-        ("GATE_GITHUB_BACKOFF", "backoff", float),
-        ("GATE_GITHUB_MAX_WAIT", "max_wait", float),
-    ):
-        value = environ.get(name)
-        if value:
-            try:
-                options[key] = kind(value)
-            except ValueError:
-                raise GateError(f"{name}={value!r} is not a number") from None
-            if options[key] < 0:
-                raise GateError(f"{name}={value!r} must not be negative")
-    return GitHub.from_environment(environ, token_variable=token_variable, **options)
-
-
 def fetch_pull(github: GitHub, repository: str, number: int) -> PullRequest:
     data = github.get(f"/repos/{repository}/pulls/{number}")
-    where = f"pull request #{number}: "
-    if not isinstance(data, dict):
-        raise GateError(f"{where}GitHub's answer is not a pull request object")
-    user = field_of(data, "user", dict, where)
-    return PullRequest(
-        repository=repository,
-        number=number,
-        head=sha_of(data, "head.sha", where),
-        base=sha_of(data, "base.sha", where),
-        author=field_of(user, "login", str, where + "user."),
-        html_url=field_of(data, "html_url", str, where),
-        state=field_of(data, "state", str, where),
-    )
+    return PullRequest.from_dict(data, repository=repository, number=number)
+
+
+def fetch_event_pull(
+    github: GitHub, repository: str, number: int, event_head: str | None
+) -> PullRequest:
+    """The event's pull request, as long as its head is still the one the event names."""
+    pull = fetch_pull(github, repository, number)
+    if event_head is not None and pull.head != event_head:
+        raise HeadMoved(
+            f"this run was started for {event_head[:12]}, but pull request #{number} is now at"
+            f" {pull.head[:12]}: the push that moved it starts its own run, which decides;"
+            " nothing was posted for the old commit"
+        )
+    return pull
 
 
 def confirm_head(github: GitHub, pull: PullRequest) -> None:
@@ -109,19 +89,22 @@ def head_since(
     With witness=False (a reader such as the board's agenda) nothing is posted: without an
     earlier status on the head, no comment counts.
     """
-    events = github.paginate(f"/repos/{pull.repository}/issues/{pull.number}/events")
-    resets = [parse_time(e.get("created_at")) for e in events if e.get("event") in HEAD_RESETS]
+    where = f"/repos/{pull.repository}"
+    events = each(
+        github.paginate(f"{where}/issues/{pull.number}/events"),
+        IssueEvent.from_dict,
+        "issue events",
+    )
+    resets = [e.created for e in events if e.event in HEAD_RESETS]
     reset = max((t for t in resets if t is not None), default=None)
-    statuses = github.paginate(f"/repos/{pull.repository}/commits/{pull.head}/statuses")
-    seen = [
-        parse_time(status.get("created_at"))
-        for status in statuses
-        if status.get("context") == CONTEXT and is_for_pull(status.get("target_url"), pull)
-    ]
+    statuses = each(
+        github.paginate(f"{where}/commits/{pull.head}/statuses"), Status.from_dict, "statuses"
+    )
+    seen = [s.created for s in statuses if s.context == CONTEXT and pull.is_target(s.target_url)]
     valid = [t for t in seen if t is not None and (reset is None or t >= reset)]
     if valid:
         return min(valid)
     if not witness:
         return None
     posted = post_status(github, pull, "pending", f"evaluating {pull.head[:7]}", pull.html_url)
-    return parse_time(posted.get("created_at")) if isinstance(posted, dict) else None
+    return posted.created if posted is not None else None

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from gate.errors import GateError
-from gate.github.client import GitHub, GitHubError
+from gate.github.client import GitHub
+from gate.github.payloads import Membership
+from gate.github.refusals import GitHubError
 from gate.signoffs.owners import TeamLookup
-
-# -- team membership ----------------------------------------------------------------------------
 
 
 def team_lookup(github: GitHub) -> TeamLookup:
@@ -43,10 +43,7 @@ def _is_active_member(github: GitHub, team: str, login: str, readable: dict[str,
             " installation token or a fine-grained personal access token with organization"
             " Members: read, or list the team's members in the map"
         ) from None
-    state = membership.get("state") if isinstance(membership, dict) else None
-    if state not in ("active", "pending"):
-        raise GateError(f"GitHub's answer for {login} in team {team} has no membership state")
-    return bool(state == "active")
+    return Membership.from_dict(membership, login=login, team=team).active
 
 
 def _team_visible(github: GitHub, org: str, slug: str) -> bool:

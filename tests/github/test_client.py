@@ -7,7 +7,8 @@ import time
 import pytest
 
 from gate.errors import GateError
-from gate.github.client import GitHub, GitHubError, RateLimited, needed_permission
+from gate.github.client import GitHub
+from gate.github.refusals import GitHubError, RateLimited
 from testing.fakegithub import REPO, FakeGitHub
 
 SHA = "a" * 40
@@ -224,20 +225,6 @@ def test_refusals_say_what_is_missing(fake, github, method, path, status, words)
     for word in words:
         assert word in message
     assert caught.value.status == status
-
-
-@pytest.mark.parametrize(
-    ("method", "path", "needs"),
-    [
-        ("POST", "/api/v3/repos/o/r/statuses/abc", "`statuses: write`"),
-        ("GET", "/repos/o/r/commits/abc/statuses", "`statuses: read`"),
-        ("GET", "/repos/o/r/issues/3/events", "`pull-requests: read`"),
-        ("DELETE", "/repos/o/r/issues/comments/3", None),
-        ("GET", "/user", None),
-    ],
-)
-def test_needed_permission(method, path, needs):
-    assert needed_permission(method, path) == needs
 
 
 def test_an_answer_that_is_not_json_is_an_error(fake, github):
