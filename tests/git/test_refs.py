@@ -113,39 +113,6 @@ def test_is_commit(repo: GitRepo) -> None:
         assert not refs.is_commit(path, not_an_id)
 
 
-def test_a_scratch_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    hooks = tmp_path / "hooks"
-    hooks.mkdir()
-    marker = tmp_path / "hook-ran"
-    for name in ("pre-commit", "commit-msg", "post-commit"):
-        (hooks / name).write_text(f"#!/bin/sh\ntouch {marker}\n")
-        (hooks / name).chmod(0o755)
-    config = tmp_path / "gitconfig"
-    config.write_text(f"[core]\n\thooksPath = {hooks}\n[commit]\n\tgpgSign = true\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    for name in (
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    repo = tmp_path / "scratch"
-    (repo / "config").mkdir(parents=True)
-    (repo / "config/postgresql.rb").write_text('default_version "9.2.18"\n')
-    refs.init_scratch(str(repo), "main")
-    first = refs.commit_all(str(repo), "Baseline")
-    refs.switch_new_branch(str(repo), "upgrade")
-    (repo / "config/postgresql.rb").write_text('default_version "9.6.1"\n')
-    second = refs.commit_all(str(repo), "Upgrade")
-    assert refs.resolve(str(repo), "main") == first
-    assert refs.resolve(str(repo), "upgrade") == second
-    assert diff.changed(str(repo), first, second) == (
-        Changed(status="M", path="config/postgresql.rb"),
-    )
-    assert not marker.exists()
-
-
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
