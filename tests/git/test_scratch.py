@@ -17,9 +17,12 @@ def test_a_scratch_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     for name in ("pre-commit", "commit-msg", "post-commit"):
         (hooks / name).write_text(f"#!/bin/sh\ntouch {marker}\n")
         (hooks / name).chmod(0o755)
-    config = tmp_path / "gitconfig"
-    config.write_text(f"[core]\n\thooksPath = {hooks}\n[commit]\n\tgpgSign = true\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    # The user's own configuration (git reads it from HOME; GIT_CONFIG_GLOBAL never reaches it).
+    (tmp_path / ".gitconfig").write_text(
+        f"[core]\n\thooksPath = {hooks}\n[commit]\n\tgpgSign = true\n"
+    )
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("XDG_CONFIG_HOME", raising=False)
     for name in (
         "GIT_AUTHOR_NAME",
         "GIT_AUTHOR_EMAIL",
