@@ -163,7 +163,7 @@ def edited_definitions(
     if depmap.path is None or depmap.path not in matches:
         return frozenset()
     path = depmap.path
-    read = blobs.read_blobs_at(change.repo, [merge_base, head], [path])
+    read = blobs.read_blobs(change.repo, [merge_base, head], [path])
     before, after = read[merge_base][path], read[head][path]
     if after is None:
         return frozenset(depmap.systems)

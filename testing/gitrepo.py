@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 
 # A fixed identity and no user or system configuration, so tests behave the same everywhere.
+# Run from a git hook, the environment also holds GIT_DIR, GIT_INDEX_FILE...: _environment()
+# drops them, so that a scratch repository is never the hook's.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Test Author",
     "GIT_AUTHOR_EMAIL": "author@example.com",
@@ -15,6 +17,11 @@ GIT_ENV = {
     "GIT_CONFIG_NOSYSTEM": "1",
     "GIT_CONFIG_GLOBAL": os.devnull,
 }
+
+
+def _environment() -> dict[str, str]:
+    outside = {name: value for name, value in os.environ.items() if not name.startswith("GIT_")}
+    return {**outside, **GIT_ENV}
 
 
 class GitRepo:
@@ -30,7 +37,7 @@ class GitRepo:
         """A clone of source (a path or URL) at path; options such as "--bare", "--depth=1"."""
         subprocess.run(
             ["git", "clone", "-q", *options, source, str(path)],
-            env={**os.environ, **GIT_ENV},
+            env=_environment(),
             check=True,
             capture_output=True,
         )
@@ -45,7 +52,7 @@ class GitRepo:
         return subprocess.run(
             ["git", *args],
             cwd=self.path,
-            env={**os.environ, **GIT_ENV},
+            env=_environment(),
             input=stdin,
             check=check,
             capture_output=True,
@@ -55,7 +62,7 @@ class GitRepo:
         result = subprocess.run(
             ["git", *args],
             cwd=self.path,
-            env={**os.environ, **GIT_ENV},
+            env=_environment(),
             check=True,
             capture_output=True,
         )

@@ -9,6 +9,7 @@ from importlib import resources
 from typing import TextIO
 
 from gate.git import refs
+from gate.git.scratch import commit_all, init_scratch, switch_new_branch
 
 UPGRADE = ('default_version "9.2.18"', 'default_version "9.6.1"')
 CLIENT_FIX = ('client_version: "9.2.18"', 'client_version: "9.6.1"')
@@ -29,19 +30,19 @@ def run(out: TextIO) -> int:
     with tempfile.TemporaryDirectory(prefix="gate-demo-") as scratch:
         repo = os.path.join(scratch, "infra")
         _lay_out(repo)
-        refs.init_scratch(repo, "main")
-        refs.commit_all(repo, "Baseline: PostgreSQL 9.2, nightly pg_dump backup")
-        refs.switch_new_branch(repo, "upgrade-postgresql")
+        init_scratch(repo, "main")
+        commit_all(repo, "Baseline: PostgreSQL 9.2, nightly pg_dump backup")
+        switch_new_branch(repo, "upgrade-postgresql")
         out.write(INTRO)
 
         _edit(repo, "config/software/postgresql.rb", *UPGRADE)
-        refs.commit_all(repo, "Upgrade PostgreSQL to 9.6.1")
+        commit_all(repo, "Upgrade PostgreSQL to 9.6.1")
         check = ["check", "--repo", repo, "--base", "main", "--author", "alice"]
         _step(out, 1, "alice (dba) upgrades PostgreSQL from 9.2.18 to 9.6.1.", check)
         _expect(main(check), 1, out)
 
         _edit(repo, "backup/backup.yml", *CLIENT_FIX)
-        refs.commit_all(repo, "Upgrade the backup's pg_dump client to 9.6.1")
+        commit_all(repo, "Upgrade the backup's pg_dump client to 9.6.1")
         _step(out, 2, "The change also upgrades the backup's pg_dump client to 9.6.1.", check)
         _expect(main(check), 1, out)
 

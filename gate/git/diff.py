@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from gate.errors import GateError
 from gate.git.refs import revision
 from gate.git.run import Background, Stops, run
+from gate.git.tree import Entry, decode_path
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,10 +40,6 @@ _DIFF_OPTIONS = (
 def changed(repo: str, merge_base: str, head: str) -> tuple[Changed, ...]:
     """Every path that differs between merge_base and head, as git reports it."""
     return _changes(run(repo, _diff(merge_base, head)).stdout)[0]
-
-
-# A path's entry in a commit's tree: (mode, object id).
-Entry = tuple[str, str]
 
 
 class Listing(Stops):
@@ -111,16 +108,3 @@ def _changes(output: bytes) -> tuple[tuple[Changed, ...], dict[str, Entry]]:
         if meta[0] != ":000000":
             before[path] = (meta[0][1:], meta[2])
     return tuple(records), before
-
-
-# Between two commits of any relation, the listing is the same.
-
-
-def decode_path(raw: bytes) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise GateError(
-            f"the change has a path that is not UTF-8: {raw!r}; the gate cannot decide on a "
-            "path it cannot read. Rename it to a UTF-8 name"
-        ) from None

@@ -1,8 +1,7 @@
-"""Refs and commits: resolving, fetching, the merge base, and scratch repositories."""
+"""Refs and commits: resolving, fetching, and the merge base."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Sequence
 
@@ -29,7 +28,10 @@ def _commit(output: bytes, command: str) -> str:
 
 
 def revision(value: str) -> str:
-    # Values here come from resolve(); this keeps one that slipped past from reading as an option.
+    """value, as a revision argument of a git command; it must come from resolve().
+
+    This keeps a value that slipped past resolve() from reading as an option.
+    """
     if not value or value.startswith("-"):
         raise GateError(f"{value!r} is not a commit; resolve refs before using them")
     return value
@@ -144,28 +146,3 @@ def _is_shallow(repo: str) -> bool:
 def _has_origin(repo: str) -> bool:
     remotes = run(repo, ("remote",)).stdout.decode("utf-8", "replace").split()
     return "origin" in remotes
-
-
-# Scratch repositories, for the demo: the user's identity, signing and hooks stay out of them.
-SCRATCH_CONFIG = (
-    "-c", "user.name=change-impact-gate demo",
-    "-c", "user.email=demo@change-impact-gate.invalid",
-    "-c", "commit.gpgSign=false",
-    "-c", f"core.hooksPath={os.devnull}",
-)  # fmt: skip
-
-
-def init_scratch(repo: str, branch: str) -> None:
-    """Make the directory repo a new repository whose first branch is branch."""
-    run(repo, ("init", "--quiet", f"--initial-branch={branch}"))
-
-
-def commit_all(repo: str, message: str) -> str:
-    """Commit every file of the working tree; the new commit's id."""
-    run(repo, ("add", "--all"))
-    run(repo, (*SCRATCH_CONFIG, "commit", "--quiet", "--no-verify", f"--message={message}"))
-    return resolve(repo, "HEAD")
-
-
-def switch_new_branch(repo: str, branch: str) -> None:
-    run(repo, ("switch", "--quiet", "--create", branch))

@@ -5,22 +5,51 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Self
 
 from gate.errors import GateError
 
-# Variables that would point git at another repository than --repo (git exports them to
-# hooks, where the gate may run).
-_REPOSITORY_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
+# Git exports GIT_DIR, GIT_INDEX_FILE and more to the hooks it runs, where the gate may run too,
+# and GIT_DIR, GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES or GIT_REPLACE_REF_BASE
+# would make git read other objects than the repository's. So every GIT_* variable is dropped
+# but these, which say how to reach a remote or carry configuration, as pre-commit keeps them
+# (https://github.com/pre-commit/pre-commit/issues/300).
+_KEPT = frozenset(
+    (
+        "GIT_EXEC_PATH",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_SSL_CAINFO",
+        "GIT_SSL_NO_VERIFY",
+        "GIT_CONFIG_COUNT",
+        "GIT_HTTP_PROXY_AUTHMETHOD",
+        "GIT_ALLOW_PROTOCOL",
+        "GIT_ASKPASS",
+    )
+)
+_KEPT_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")
+
+# git reads the objects the ids name: replace refs (`git replace`) and a graft file would show
+# another commit's tree or parents under a reviewed id. GIT_NO_REPLACE_OBJECTS does not turn
+# grafts off (git 2.39), a graft file that cannot exist does: git is silent on its ENOTDIR.
+_FIXED = {
+    "LC_ALL": "C",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_NO_REPLACE_OBJECTS": "1",
+    "GIT_GRAFT_FILE": os.path.join(os.devnull, "grafts"),
+}
 
 
-def _environment() -> dict[str, str]:
-    environment = {
-        name: value for name, value in os.environ.items() if name not in _REPOSITORY_VARIABLES
+def environment(variables: Mapping[str, str]) -> dict[str, str]:
+    """The environment git runs in: variables without those that redirect it, and _FIXED."""
+    kept = {
+        name: value
+        for name, value in variables.items()
+        if not name.startswith("GIT_") or name in _KEPT or name.startswith(_KEPT_PREFIXES)
     }
-    environment.update(LC_ALL="C", GIT_TERMINAL_PROMPT="0")
-    return environment
+    kept.update(_FIXED)
+    return kept
 
 
 def run(
@@ -29,7 +58,9 @@ def run(
     """Run git in repo; an exit status outside ok is a GateError naming the command."""
     command = ["git", "-C", repo, *args]
     try:
-        result = subprocess.run(command, input=stdin, capture_output=True, env=_environment())
+        result = subprocess.run(
+            command, input=stdin, capture_output=True, env=environment(os.environ)
+        )
     except OSError as error:
         raise GateError(
             f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
@@ -84,7 +115,7 @@ class Background(Stops):
                 stdin=subprocess.DEVNULL,
                 stdout=self._stdout,
                 stderr=self._stderr,
-                env=_environment(),
+                env=environment(os.environ),
             )
         except OSError as error:
             self._close()

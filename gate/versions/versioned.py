@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from gate.depmap.records import System
 from gate.errors import GateError
-from gate.git import blobs, diff
+from gate.git import blobs, tree
 from gate.report.records import VersionChange
 from gate.versions import extract
 from gate.versions.read import VersionUnreadable, read_version
@@ -28,7 +28,7 @@ class Versions:
         head: str,
         systems: Mapping[str, System],
         *,
-        changed: Mapping[str, diff.Entry | None],
+        changed: Mapping[str, tree.Entry | None],
         at_head: blobs.Reading | None = None,
     ):
         """`changed`: each path the change touches, with its entry at the merge base (None where

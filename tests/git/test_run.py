@@ -1,0 +1,133 @@
+"""Running git: its errors, and an environment that cannot point it elsewhere."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from gate.errors import GateError
+from gate.git import blobs, diff, refs, run
+from gate.git.diff import Changed
+from testing.gitrepo import GitRepo
+
+
+def test_resolve_outside_a_repository_names_the_command(tmp_path: Path) -> None:
+    with pytest.raises(GateError, match=r"(?s)git failed.*rev-parse.*not a git repository"):
+        refs.resolve(str(tmp_path), "HEAD")
+
+
+def test_a_missing_git_is_an_error(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo.path))
+    with pytest.raises(GateError, match=r"cannot run git .*install git"):
+        refs.resolve(str(repo.path), "HEAD")
+
+
+def test_git_dir_in_the_environment_does_not_redirect(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = GitRepo(tmp_path / "other")
+    other.commit("other")
+    head = repo.head()
+    monkeypatch.setenv("GIT_DIR", str(other.path / ".git"))
+    assert refs.resolve(str(repo.path), "HEAD") == head
+
+
+def test_the_environment_keeps_only_the_variables_that_reach_a_remote() -> None:
+    given = {
+        "PATH": "/usr/bin",
+        "GIT_DIR": "/elsewhere/.git",
+        "GIT_WORK_TREE": "/elsewhere",
+        "GIT_INDEX_FILE": "/elsewhere/index",
+        "GIT_OBJECT_DIRECTORY": "/elsewhere/objects",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES": "/elsewhere/objects",
+        "GIT_REPLACE_REF_BASE": "refs/elsewhere/",
+        "GIT_NO_REPLACE_OBJECTS": "0",
+        "GIT_GRAFT_FILE": "/elsewhere/grafts",
+        "GIT_CONFIG_PARAMETERS": "'core.bare'='true'",
+        "GIT_SSH_COMMAND": "ssh -i key",
+        "GIT_ASKPASS": "/usr/bin/askpass",
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.proxy",
+        "GIT_CONFIG_VALUE_0": "http://proxy.invalid",
+        "LC_ALL": "fr_FR.UTF-8",
+    }
+    assert run.environment(given) == {
+        "PATH": "/usr/bin",
+        "GIT_SSH_COMMAND": "ssh -i key",
+        "GIT_ASKPASS": "/usr/bin/askpass",
+        "GIT_CONFIG_COUNT": "1",
+        "GIT_CONFIG_KEY_0": "http.proxy",
+        "GIT_CONFIG_VALUE_0": "http://proxy.invalid",
+        "LC_ALL": "C",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_NO_REPLACE_OBJECTS": "1",
+        "GIT_GRAFT_FILE": os.path.join(os.devnull, "grafts"),
+    }
+
+
+@pytest.mark.parametrize(
+    "variable",
+    ["GIT_DIR", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES"],
+)
+def test_a_repository_named_in_the_environment_does_not_change_what_is_read(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    other = GitRepo(tmp_path / "other")
+    elsewhere = other.commit("other", ("README.md", "other\n"), ("other.txt", "x"))
+    base = repo.head()
+    head = repo.commit("edit", ("README.md", "edited\n"))
+    values = {
+        "GIT_DIR": other.path / ".git",
+        "GIT_INDEX_FILE": other.path / ".git" / "index",
+        "GIT_OBJECT_DIRECTORY": other.path / ".git" / "objects",
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES": other.path / ".git" / "objects",
+    }
+    monkeypatch.setenv(variable, str(values[variable]))
+    path = str(repo.path)
+    assert refs.resolve(path, "HEAD") == head
+    assert not refs.is_commit(path, elsewhere)
+    assert diff.changed(path, base, head) == (Changed(status="M", path="README.md"),)
+    assert blobs.read_blobs(path, [head], ["README.md", "other.txt"]) == {
+        head: {"README.md": b"edited\n", "other.txt": None}
+    }
+    assert blobs.FileReading(path, head, "README.md").result() == b"edited\n"
+
+
+def test_a_replace_ref_does_not_change_the_tree_read(repo: GitRepo) -> None:
+    base = repo.head()
+    head = repo.commit("reviewed", ("README.md", "reviewed\n"))
+    repo.checkout("-q", "-b", "other", base)
+    swapped = repo.commit("swapped in", ("README.md", "swapped\n"), ("extra.txt", "x"))
+    repo.git("replace", head, swapped)
+    assert repo.git("show", f"{head}:README.md") == "swapped"  # git alone honours it
+    path = str(repo.path)
+    assert diff.changed(path, base, head) == (Changed(status="M", path="README.md"),)
+    assert blobs.read_blobs(path, [head], ["README.md", "extra.txt"]) == {
+        head: {"README.md": b"reviewed\n", "extra.txt": None}
+    }
+    assert blobs.FileReading(path, head, "README.md").result() == b"reviewed\n"
+
+
+def test_grafts_do_not_change_the_history_read(forked: tuple[GitRepo, str]) -> None:
+    repo, fork = forked
+    path = str(repo.path)
+    main, feature = refs.resolve(path, "main"), refs.resolve(path, "feature")
+    # The feature's last commit grafted onto main's: git alone finds another merge base.
+    (repo.path / ".git" / "info" / "grafts").write_text(f"{feature} {main}\n")
+    assert repo.git("merge-base", main, feature) == main
+    assert refs.merge_base(path, main, feature) == fork
+    assert diff.changed(path, fork, feature) == (Changed(status="A", path="feature.txt"),)
+
+
+def test_a_command_in_the_background_gives_its_output_or_its_error(repo: GitRepo) -> None:
+    with run.Background(str(repo.path), ("rev-parse", "HEAD")) as git:
+        assert git.finish().strip().decode() == repo.head()
+    failing = run.Background(str(repo.path), ("rev-parse", "--verify", "nope"))
+    with failing, pytest.raises(GateError, match=r"git failed \(exit 128\).*rev-parse"):
+        failing.finish()
+    stopped = run.Background(str(repo.path), ("log",))
+    stopped.stop()
+    stopped.stop()  # twice is harmless
+    assert not stopped.running()
