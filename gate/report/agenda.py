@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
 
+from gate.report.markdown_text import code, link_target, plain
 from gate.report.records import Report
 from gate.report.words import headline, version_phrase, violation_sentence
-
-if TYPE_CHECKING:
-    pass
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,16 +40,6 @@ def major_bumps(report: Report) -> list[str]:
         for s in report.systems
         if s.version is not None and s.version.bump == "major"
     ]
-
-
-def pending_owners(report: Report) -> dict[str, list[str]]:
-    """Owner -> the systems that wait for their sign-off."""
-    waiting: dict[str, list[str]] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            for owner in result.signoff.waiting_for or result.owners:
-                waiting.setdefault(owner, []).append(result.id)
-    return waiting
 
 
 def _counts(agenda: Agenda) -> tuple[int, int, int]:
@@ -123,7 +109,7 @@ def _card(item: Item) -> str:
         for s in report.systems
     )
     rows.append(("Affected", chips or '<span class="muted">no system</span>'))
-    waiting = pending_owners(report)
+    waiting = report.waiting()
     if waiting:
         rows.append(
             (
@@ -172,7 +158,7 @@ def render_markdown(agenda: Agenda) -> str:
 
 def _markdown_item(item: Item) -> list[str]:
     title = _md(f"#{item.number} {item.title}".strip())
-    link = f"[{title}]({_md_url(item.url)})" if item.url else title
+    link = f"[{title}]({link_target(item.url)})" if item.url else title
     report = item.report
     if report is None:
         return [f"## ⛔ {link}", "", f"**could not evaluate:** {_md(item.error or '')}"]
@@ -181,12 +167,12 @@ def _markdown_item(item: Item) -> list[str]:
         f"## {icon} {link}",
         "",
         f"by @{_md(item.author)}{' (draft)' if item.draft else ''},"
-        f" `{item.base[:12]}..{item.head[:12]}`: **{_md(headline(report))}**",
+        f" {code(f'{item.base[:12]}..{item.head[:12]}')}: **{_md(headline(report))}**",
         "",
     ]
-    affected = ", ".join(f"`{_code(s.id)}` ({s.affected})" for s in report.systems)
+    affected = ", ".join(f"{code(s.id)} ({s.affected})" for s in report.systems)
     lines.append(f"- Affected: {affected or 'no system'}")
-    waiting = pending_owners(report)
+    waiting = report.waiting()
     if waiting:
         lines.append(
             "- Waiting for: "
@@ -199,23 +185,10 @@ def _markdown_item(item: Item) -> list[str]:
         for violation in result.violations:
             lines.append(f"- Violation: {_md(violation_sentence(violation))}")
     if report.unmapped:
-        lines.append("- Unmapped: " + ", ".join(f"`{_code(p)}`" for p in report.unmapped))
+        lines.append("- Unmapped: " + ", ".join(code(p) for p in report.unmapped))
     return lines
 
 
-# What can start emphasis, code, links, tables or HTML mid-line; each line begins with our text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
 def _md(text: str) -> str:
-    """Text from the repository or the API, inert in Markdown (and in the HTML GitHub allows)."""
-    flat = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat).replace("&", "&amp;")
-
-
-def _code(text: str) -> str:
-    return " ".join(text.split()).replace("`", "'")
-
-
-def _md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """Text from the repository or the API, inert in Markdown, `>` included: notes are quoted."""
+    return plain(text, quote=True)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from gate import __version__
 from gate.report.markdown import impact_graph
+from gate.report.markdown_text import code, link_target, one_line, plain
 from gate.report.records import Report, SystemResult
 from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
 
@@ -38,7 +39,7 @@ def _body(
     lines = [f"### {icon} change-impact-gate: {headline(report)}", ""]
     lines.append(
         f"Head `{report.head[:12]}`, compared from `{report.merge_base[:12]}`:"
-        f" {len(report.changed)} changed path(s). Map `{report.map_source}`."
+        f" {len(report.changed)} changed path(s). Map {code(report.map_source)}."
     )
     if not report.systems:
         lines += ["", "The change touches no system in the map: no sign-off is needed."]
@@ -68,7 +69,7 @@ def _body(
         chains = [chain for r in report.systems for chain in r.because]
         if chains:
             lines += ["", "<details><summary>Why each system is affected</summary>", ""]
-            lines += [f"- `{' → '.join(chain)}`" for chain in chains]
+            lines += [f"- {code(' → '.join(chain))}" for chain in chains]
             lines += ["", "</details>"]
     if report.ignored:
         lines += ["", "<details><summary>Sign-offs that do not count</summary>", ""]
@@ -92,29 +93,30 @@ def _item(result: SystemResult, ask: Mapping[str, tuple[str, ...]]) -> str:
     signoff = result.signoff
     what: list[str] = [result.affected]
     if result.because:
-        what.append("via " + " → ".join(result.because[0]))
+        what.append("via " + plain(" → ".join(result.because[0])))
     if result.version is not None and result.version.bump is not None:
         what.append(_plain(version_phrase(result.version)))
     if result.violations:
         what.append("**requirement violated**")
     about = "; ".join(what)
-    owners = ", ".join(result.owners)
+    owners = plain(", ".join(result.owners))
+    name = code(result.id)
     if not signoff.required:
-        return f"- [x] `{result.id}` ({about}): no sign-off needed under the map's policy"
+        return f"- [x] {name} ({about}): no sign-off needed under the map's policy"
     if signoff.satisfied:
         who = ", ".join(
-            f"@{s.by} for `{s.commit[:7]}` ({s.source}{_link(s.url)})" for s in signoff.by
+            f"@{plain(s.by)} for `{s.commit[:7]}` ({s.source}{_link(s.url)})" for s in signoff.by
         )
-        return f"- [x] ~~`{result.id}`~~ ({about}): signed off by {who}"
-    waiting = signoff.waiting_for or result.owners
+        return f"- [x] ~~{name}~~ ({about}): signed off by {who}"
+    waiting = result.waiting_on
     people = [person for owner in waiting for person in ask.get(owner, ())]
     rule = "" if signoff.rule == "any" else f" (rule: {rule_phrase(signoff.rule)})"
-    joined = " or ".join(waiting) if signoff.rule == "any" else ", ".join(waiting)
-    line = f"- [ ] `{result.id}` ({about}): waiting for {joined}{rule}"
+    joined = plain(" or ".join(waiting) if signoff.rule == "any" else ", ".join(waiting))
+    line = f"- [ ] {name} ({about}): waiting for {joined}{rule}"
     if signoff.by:
-        line += "; so far " + ", ".join(f"@{s.by}" for s in signoff.by)
+        line += "; so far " + ", ".join(f"@{plain(s.by)}" for s in signoff.by)
     if people:
-        line += " — ask " + ", ".join(dict.fromkeys(people))
+        line += " — ask " + plain(", ".join(dict.fromkeys(people)))
     elif owners and not signoff.waiting_for:
         line += f" — owners: {owners}"
     return line
@@ -143,17 +145,18 @@ def _how_to_sign_off(report: Report, stale_signoffs: str) -> list[str]:
 
 
 def _link(url: str | None) -> str:
-    return f", [link]({url})" if url and url.startswith("https://") else ""
+    return f", [link]({link_target(url)})" if url and url.startswith("https://") else ""
 
 
 def _code(text: str) -> str:
-    """Text from outside the map (a login, a word from a comment) as an inert code span."""
-    clean = " ".join(text.replace("`", "'").split())
-    if len(clean) > 60:
-        clean = clean[:59] + "…"
-    return f"`{clean}`" if clean else "`(none)`"
+    """Text from outside the map (a login, a word from a comment) as a short code span.
+
+    Its backticks show as quotes: a word that was code in a comment reads as quoted here.
+    """
+    clean = one_line(text.replace("`", "'"))
+    return code(clean[:59] + "…" if len(clean) > 60 else clean)
 
 
 def _plain(text: str) -> str:
-    """Text from the map or the report as Markdown prose: arrows as arrows, no HTML."""
-    return text.replace("<", "&lt;").replace("->", "→")
+    """Text from the map or the report as Markdown prose, with arrows drawn as arrows."""
+    return plain(text.replace("->", "→"))

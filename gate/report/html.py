@@ -226,11 +226,7 @@ def _blocking(report: Report, anchors: dict[str, str]) -> str:
             f"<h3>Version requirements violated ({len(violations)})</h3>"
             + _folded([escape(sentence) for sentence in violations])
         )
-    waiting: dict[str, list[str]] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            for owner in result.signoff.waiting_for or result.owners:
-                waiting.setdefault(owner, []).append(result.id)
+    waiting = report.waiting()
     if waiting:
         owners = [
             f"<strong>{escape(owner)}</strong> for {_system_links(systems, anchors)}"
@@ -389,7 +385,7 @@ def _signoff(result: SystemResult) -> str:
     if state.satisfied:
         return f'<span class="ok">✓ signed off</span><ul class="plain">{given}</ul>'
     rule = rule_phrase(state.rule)
-    waiting = ", ".join(state.waiting_for) or "its owners"
+    waiting = ", ".join(result.waiting_on) or "its owners"
     so_far = f'<ul class="plain">{given}</ul>' if given else ""
     return (
         f'<span class="wait">waiting for {escape(waiting)}</span>'

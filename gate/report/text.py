@@ -31,7 +31,7 @@ def render(report: Report) -> str:
         lines += ["", f"note: {note}"]
     if report.pending:
         lines += ["", "Who must still sign off:"]
-        lines += [f"  {owner}: {', '.join(ids)}" for owner, ids in _waiting(report).items()]
+        lines += [f"  {owner}: {', '.join(ids)}" for owner, ids in report.waiting().items()]
     return "\n".join(lines) + "\n"
 
 
@@ -62,16 +62,6 @@ def _signoff(result: SystemResult) -> str:
         return f"done by {given}"
     waiting = f"waiting for {', '.join(signoff.waiting_for)} ({rule_phrase(signoff.rule)})"
     return f"{waiting}; so far {given}" if given else waiting
-
-
-def _waiting(report: Report) -> dict[str, list[str]]:
-    """Each owner still to sign off, with the systems waiting for them."""
-    waiting: dict[str, list[str]] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            for owner in result.signoff.waiting_for:
-                waiting.setdefault(owner, []).append(result.id)
-    return waiting
 
 
 def _short(source: str) -> str:
