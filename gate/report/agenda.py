@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from gate.report.html_page import affected_pill, page, verdict_header
 from gate.report.markdown_text import code, link_target, plain
 from gate.report.records import Report
 from gate.report.words import headline, version_phrase, violation_sentence
@@ -52,10 +53,8 @@ def _counts(agenda: Agenda) -> tuple[int, int, int]:
 
 
 def render_html(agenda: Agenda) -> str:
-    from gate.report import html
-
     failed, blocked, passed = _counts(agenda)
-    header = html.verdict_header(
+    header = verdict_header(
         "error" if failed else "agenda",
         "INCOMPLETE" if failed else "AGENDA",
         f"Change review board agenda for {agenda.repository}",
@@ -76,12 +75,10 @@ def render_html(agenda: Agenda) -> str:
     if not agenda.items:
         cards = "<p>No open pull requests.</p>"
     body = f'{header}<main><section id="agenda"><h2>Agenda</h2>{intro}{cards}</section></main>'
-    return html.page(f"Change review board agenda: {agenda.repository}", body)
+    return page(f"Change review board agenda: {agenda.repository}", body)
 
 
 def _card(item: Item) -> str:
-    from gate.report import html
-
     title = f"#{item.number} {item.title}".strip()
     link = f'<a href="{escape(item.url)}">{escape(title)}</a>' if item.url else escape(title)
     who = f"by {escape(item.author)}" if item.author else ""
@@ -105,7 +102,7 @@ def _card(item: Item) -> str:
         )
     ]
     chips = "".join(
-        f'<span class="chip">{html.affected_pill(s.affected)}<code>{escape(s.id)}</code></span>'
+        f'<span class="chip">{affected_pill(s.affected)}<code>{escape(s.id)}</code></span>'
         for s in report.systems
     )
     rows.append(("Affected", chips or '<span class="muted">no system</span>'))
