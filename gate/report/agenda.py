@@ -8,7 +8,7 @@ from html import escape
 from gate.report.html_page import affected_pill, page, verdict_header
 from gate.report.markdown_text import code, link_target, plain
 from gate.report.records import Report
-from gate.report.words import headline, version_phrase, violation_sentence
+from gate.report.words import headline, icon, version_phrase, violation_sentence
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -159,9 +159,8 @@ def _markdown_item(item: Item) -> list[str]:
     report = item.report
     if report is None:
         return [f"## ⛔ {link}", "", f"**could not evaluate:** {_md(item.error or '')}"]
-    icon = "✅" if report.verdict == "pass" else "⛔"
     lines = [
-        f"## {icon} {link}",
+        f"## {icon(report)} {link}",
         "",
         f"by @{_md(item.author)}{' (draft)' if item.draft else ''},"
         f" {code(f'{item.base[:12]}..{item.head[:12]}')}: **{_md(headline(report))}**",

@@ -5,10 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gate import __version__
-from gate.report.markdown import impact_graph
+from gate.report.markdown import VIOLATED_HEADING, impact_graph, title
 from gate.report.markdown_text import code, link_target, one_line, plain
 from gate.report.records import Report, SystemResult
-from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
+from gate.report.words import (
+    NO_SYSTEM,
+    NOT_COUNTED,
+    WHY_AFFECTED,
+    rule_phrase,
+    version_phrase,
+    violation_sentence,
+)
 
 # Finds the one living comment again on the next run; invisible when rendered.
 MARKER = "<!-- change-impact-gate -->"
@@ -35,20 +42,19 @@ def render(
 def _body(
     report: Report, ask: Mapping[str, tuple[str, ...]], stale_signoffs: str, *, details: bool
 ) -> str:
-    icon = "✅" if report.verdict == "pass" else "⛔"
-    lines = [f"### {icon} change-impact-gate: {headline(report)}", ""]
+    lines = [title(report), ""]
     lines.append(
         f"Head `{report.head[:12]}`, compared from `{report.merge_base[:12]}`:"
         f" {len(report.changed)} changed path(s). Map {code(report.map_source)}."
     )
     if not report.systems:
-        lines += ["", "The change touches no system in the map: no sign-off is needed."]
+        lines += ["", NO_SYSTEM.removesuffix(".") + ": no sign-off is needed."]
     else:
         lines += ["", "**Affected systems**", ""]
         lines += [_item(result, ask) for result in report.systems]
     violations = [v for result in report.systems for v in result.violations]
     if violations:
-        lines += ["", "**Version requirements violated** (these block whatever the sign-offs):", ""]
+        lines += ["", VIOLATED_HEADING, ""]
         lines += [f"- {_plain(violation_sentence(v))}" for v in violations]
     bumps = [r for r in report.systems if r.version is not None and r.version.bump is not None]
     if bumps:
@@ -68,11 +74,11 @@ def _body(
         lines += impact_graph(report)
         chains = [chain for r in report.systems for chain in r.because]
         if chains:
-            lines += ["", "<details><summary>Why each system is affected</summary>", ""]
+            lines += ["", f"<details><summary>{WHY_AFFECTED}</summary>", ""]
             lines += [f"- {code(' → '.join(chain))}" for chain in chains]
             lines += ["", "</details>"]
     if report.ignored:
-        lines += ["", "<details><summary>Sign-offs that do not count</summary>", ""]
+        lines += ["", f"<details><summary>{NOT_COUNTED}</summary>", ""]
         shown_ignored = report.ignored[:MAX_IGNORED]
         lines += [
             f"- {_code(i.by)} for {_code(i.system)} ({i.source}): {_plain(i.reason)}"

@@ -9,7 +9,7 @@ from gate.git.diff import Changed
 from gate.report.html_page import page, verdict_header
 from gate.report.html_systems import systems
 from gate.report.records import Report
-from gate.report.words import headline, violation_sentence
+from gate.report.words import NO_SYSTEM, NOT_COUNTED, VIOLATED, headline, violation_sentence
 
 FILES_SHOWN = 40  # more changed files than this fold too
 LISTED = 6  # the summary of what blocks lists this many of each kind, and folds the rest
@@ -60,7 +60,7 @@ def _blocking(report: Report, anchors: dict[str, str]) -> str:
     violations = [violation_sentence(v) for r in report.systems for v in r.violations]
     if violations:
         parts.append(
-            f"<h3>Version requirements violated ({len(violations)})</h3>"
+            f"<h3>{VIOLATED} ({len(violations)})</h3>"
             + _folded([escape(sentence) for sentence in violations])
         )
     waiting = report.waiting()
@@ -147,10 +147,7 @@ def _impact(report: Report, anchors: dict[str, str]) -> str:
     from gate.report import svg
 
     if not report.systems:
-        return (
-            '<section id="impact"><h2>Impact</h2>'
-            "<p>The change touches no system in the map.</p></section>"
-        )
+        return f'<section id="impact"><h2>Impact</h2><p>{NO_SYSTEM}</p></section>'
     legend = (
         '<ul class="legend">'
         '<li><span class="swatch touched"></span>● TOUCHED: the change edits it (solid thick'
@@ -193,7 +190,7 @@ def _ignored(report: Report) -> str:
         for i in report.ignored
     )
     return (
-        f'<section id="ignored"><h2>Sign-offs that do not count ({len(report.ignored)})</h2>'
+        f'<section id="ignored"><h2>{NOT_COUNTED} ({len(report.ignored)})</h2>'
         f"<table><thead>{head}</thead><tbody>{rows}</tbody></table></section>"
     )
 

@@ -7,7 +7,7 @@ from html import escape
 
 from gate.report.html_page import affected_pill
 from gate.report.records import Report, Signoff, SystemResult, Violation
-from gate.report.words import rule_phrase, version_phrase
+from gate.report.words import CHAINS_CUT, rule_phrase, version_phrase
 
 CHAINS_SHOWN = 3  # more chains than this fold into a <details>
 
@@ -49,7 +49,7 @@ def _why(result: SystemResult) -> str:
         return '<span class="muted">the change edits it</span>'
     chains = "".join(f"<li>{escape(' → '.join(chain))}</li>" for chain in result.because)
     if result.because_truncated:
-        chains += '<li class="muted">… more chains lead here; the list is cut</li>'
+        chains += f'<li class="muted">… {CHAINS_CUT}</li>'
     listed = f'<ul class="chains">{chains}</ul>'
     count = len(result.because)
     if count <= CHAINS_SHOWN and not result.because_truncated:

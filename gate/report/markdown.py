@@ -5,18 +5,29 @@ from __future__ import annotations
 from gate.report.markdown_text import code, plain
 from gate.report.mermaid import mermaid
 from gate.report.records import Report, SystemResult
-from gate.report.words import headline, version_phrase, violation_sentence
+from gate.report.words import (
+    NO_SYSTEM,
+    NOT_COUNTED,
+    VIOLATED,
+    WHY_AFFECTED,
+    headline,
+    icon,
+    version_phrase,
+    violation_sentence,
+)
+
+# What the pull-request comment shares with this report.
+VIOLATED_HEADING = f"**{VIOLATED}** (these block whatever the sign-offs):"
 
 
 def render(report: Report) -> str:
-    icon = "✅" if report.verdict == "pass" else "⛔"
-    lines = [f"### {icon} change-impact-gate: {headline(report)}", ""]
+    lines = [title(report), ""]
     lines.append(
         f"Change `{report.merge_base[:12]}..{report.head[:12]}`, {len(report.changed)} changed"
         f" path(s); map {code(report.map_source)}."
     )
     if not report.systems:
-        lines += ["", "The change touches no system in the map."]
+        lines += ["", NO_SYSTEM]
     else:
         lines += [
             "",
@@ -26,11 +37,11 @@ def render(report: Report) -> str:
         lines += [_row(result) for result in report.systems]
     violations = [v for result in report.systems for v in result.violations]
     if violations:
-        lines += ["", "**Version requirements violated** (these block whatever the sign-offs):", ""]
+        lines += ["", VIOLATED_HEADING, ""]
         lines += [f"- {plain(violation_sentence(v))}" for v in violations]
     chains = [(r.id, chain) for r in report.systems for chain in r.because]
     if chains:
-        lines += ["", "<details><summary>Why each system is affected</summary>", ""]
+        lines += ["", f"<details><summary>{WHY_AFFECTED}</summary>", ""]
         lines += [f"- {code(' → '.join(chain))}" for _, chain in chains]
         lines += ["", "</details>"]
     lines += impact_graph(report)
@@ -38,7 +49,7 @@ def render(report: Report) -> str:
         lines += ["", f"**Unmapped files** (policy `{report.unmapped_policy}`):", ""]
         lines += [f"- {code(path)}" for path in report.unmapped]
     if report.ignored:
-        lines += ["", "<details><summary>Sign-offs that do not count</summary>", ""]
+        lines += ["", f"<details><summary>{NOT_COUNTED}</summary>", ""]
         lines += [
             f"- {plain(i.by)} for {code(i.system)} ({i.source}): {plain(i.reason)}"
             for i in report.ignored
@@ -69,6 +80,11 @@ def _row(result: SystemResult) -> str:
         state = "waiting for " + plain(", ".join(result.waiting_on))
     owners = plain(", ".join(result.owners))
     return f"| {box} | {name} | {result.affected} | {owners} | {version} | {state} |"
+
+
+def title(report: Report) -> str:
+    """The heading line: the verdict's sign and the headline."""
+    return f"### {icon(report)} change-impact-gate: {headline(report)}"
 
 
 def impact_graph(report: Report) -> list[str]:
