@@ -59,7 +59,9 @@ def _body(
     bumps = [r for r in report.systems if r.version is not None and r.version.bump is not None]
     if bumps:
         lines += ["", "**Version changes**", ""]
-        lines += [f"- `{r.id}`: {_plain(version_phrase(r.version))}" for r in bumps if r.version]
+        lines += [
+            f"- {code(r.id)}: {_plain(version_phrase(r.version))}" for r in bumps if r.version
+        ]
     if report.unmapped:
         lines += [
             "",

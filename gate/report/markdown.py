@@ -59,7 +59,7 @@ def render(report: Report) -> str:
         lines += [
             "",
             "To sign off, an owner approves the pull request, or comments "
-            f"`/signoff {' '.join(report.pending)}` (or `/signoff all`).",
+            f"{code('/signoff ' + ' '.join(report.pending))} (or `/signoff all`).",
         ]
     return "\n".join(lines) + "\n"
 
