@@ -12,7 +12,8 @@ from typing import Any, TextIO
 from gate import __version__
 from gate.errors import GateError
 from gate.git import refs
-from gate.report.json import flat, system_document
+from gate.report.json import document as report_document
+from gate.report.json import flat
 from gate.report.records import Report
 
 SCHEMA = "change-impact-gate/evidence/v1"
@@ -22,28 +23,23 @@ ALTERED = 1
 
 
 def record(report: Report, *, repo: str, now: datetime | None = None) -> dict[str, Any]:
-    """What was evaluated and decided, and by which tool when; without its hash."""
+    """What was evaluated and decided, and by which tool when; without its hash.
+
+    The JSON report's document, less the hash of this very record, with the tool, the time,
+    the repository, the unmapped policy, and the sign-offs and violations gathered in one list.
+    """
     moment = (now or datetime.now(UTC)).astimezone(UTC)
+    evaluated = report_document(report)
+    del evaluated["evidence_sha256"]
     return {
+        **evaluated,
         "schema": SCHEMA,
         "tool": {"name": "change-impact-gate", "version": __version__},
         "evaluated_at": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "repository": {"path": os.path.abspath(repo), "remote": refs.remote_url(repo)},
-        "base": report.base,
-        "merge_base": report.merge_base,
-        "head": report.head,
-        "author": report.author,
-        "map": {"source": report.map_source, "sha256": report.map_sha256},
-        "changed": [flat(entry) for entry in report.changed],
-        "systems": [system_document(result) for result in report.systems],
         "signoffs": [flat(s) for result in report.systems for s in result.signoff.by],
-        "ignored_signoffs": [flat(entry) for entry in report.ignored],
         "violations": [flat(v) for result in report.systems for v in result.violations],
-        "pending": list(report.pending),
-        "unmapped": list(report.unmapped),
         "unmapped_policy": report.unmapped_policy,
-        "notes": list(report.notes),
-        "verdict": report.verdict,
     }
 
 

@@ -14,6 +14,7 @@ from gate import __version__, evidence
 from gate.check import Change, check
 from gate.errors import GateError
 from gate.main import main
+from gate.report import json as json_report
 from gate.report.records import Report
 from gate.signoffs.ledger import ledger_source
 from testing.infra import infra_repo, upgrade
@@ -72,6 +73,19 @@ def test_the_record_holds_the_whole_evaluation(tmp_path, evaluated):
     assert (violation["dependent"], violation["requires"]) == ("pg-dump-backup", ">=9.6")
     assert record["verdict"] == "blocked"
     assert record["sha256"] == digest
+
+
+def test_the_record_is_the_json_report_and_what_only_a_record_needs(evaluated):
+    report, repo = evaluated
+    record = evidence.record(report, repo=repo, now=MOMENT)
+    document = json_report.document(report)
+    only_evidence = {"tool", "evaluated_at", "repository", "signoffs", "violations"}
+    assert set(record) == (set(document) - {"evidence_sha256"}) | only_evidence | {
+        "unmapped_policy"
+    }
+    shared = set(document) - {"schema", "evidence_sha256"}
+    assert {key: record[key] for key in shared} == {key: document[key] for key in shared}
+    assert record["unmapped_policy"] == report.unmapped_policy
 
 
 def test_the_hash_is_over_the_canonical_form_without_itself(tmp_path, evaluated):

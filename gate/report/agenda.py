@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from html import escape
-from typing import TYPE_CHECKING
 
+from gate.report.html_page import affected_pill, page, verdict_header
+from gate.report.markdown_text import code, link_target, plain
 from gate.report.records import Report
-from gate.report.words import headline, version_phrase, violation_sentence
-
-if TYPE_CHECKING:
-    pass
+from gate.report.words import headline, icon, version_phrase, violation_sentence
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -46,16 +43,6 @@ def major_bumps(report: Report) -> list[str]:
     ]
 
 
-def pending_owners(report: Report) -> dict[str, list[str]]:
-    """Owner -> the systems that wait for their sign-off."""
-    waiting: dict[str, list[str]] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            for owner in result.signoff.waiting_for or result.owners:
-                waiting.setdefault(owner, []).append(result.id)
-    return waiting
-
-
 def _counts(agenda: Agenda) -> tuple[int, int, int]:
     failed = sum(1 for i in agenda.items if i.report is None)
     blocked = sum(1 for i in agenda.items if i.report is not None and i.report.verdict != "pass")
@@ -66,10 +53,8 @@ def _counts(agenda: Agenda) -> tuple[int, int, int]:
 
 
 def render_html(agenda: Agenda) -> str:
-    from gate.report import html
-
     failed, blocked, passed = _counts(agenda)
-    header = html.verdict_header(
+    header = verdict_header(
         "error" if failed else "agenda",
         "INCOMPLETE" if failed else "AGENDA",
         f"Change review board agenda for {agenda.repository}",
@@ -90,12 +75,10 @@ def render_html(agenda: Agenda) -> str:
     if not agenda.items:
         cards = "<p>No open pull requests.</p>"
     body = f'{header}<main><section id="agenda"><h2>Agenda</h2>{intro}{cards}</section></main>'
-    return html.page(f"Change review board agenda: {agenda.repository}", body)
+    return page(f"Change review board agenda: {agenda.repository}", body)
 
 
 def _card(item: Item) -> str:
-    from gate.report import html
-
     title = f"#{item.number} {item.title}".strip()
     link = f'<a href="{escape(item.url)}">{escape(title)}</a>' if item.url else escape(title)
     who = f"by {escape(item.author)}" if item.author else ""
@@ -119,11 +102,11 @@ def _card(item: Item) -> str:
         )
     ]
     chips = "".join(
-        f'<span class="chip">{html.affected_pill(s.affected)}<code>{escape(s.id)}</code></span>'
+        f'<span class="chip">{affected_pill(s.affected)}<code>{escape(s.id)}</code></span>'
         for s in report.systems
     )
     rows.append(("Affected", chips or '<span class="muted">no system</span>'))
-    waiting = pending_owners(report)
+    waiting = report.waiting()
     if waiting:
         rows.append(
             (
@@ -172,21 +155,20 @@ def render_markdown(agenda: Agenda) -> str:
 
 def _markdown_item(item: Item) -> list[str]:
     title = _md(f"#{item.number} {item.title}".strip())
-    link = f"[{title}]({_md_url(item.url)})" if item.url else title
+    link = f"[{title}]({link_target(item.url)})" if item.url else title
     report = item.report
     if report is None:
         return [f"## ⛔ {link}", "", f"**could not evaluate:** {_md(item.error or '')}"]
-    icon = "✅" if report.verdict == "pass" else "⛔"
     lines = [
-        f"## {icon} {link}",
+        f"## {icon(report)} {link}",
         "",
         f"by @{_md(item.author)}{' (draft)' if item.draft else ''},"
-        f" `{item.base[:12]}..{item.head[:12]}`: **{_md(headline(report))}**",
+        f" {code(f'{item.base[:12]}..{item.head[:12]}')}: **{_md(headline(report))}**",
         "",
     ]
-    affected = ", ".join(f"`{_code(s.id)}` ({s.affected})" for s in report.systems)
+    affected = ", ".join(f"{code(s.id)} ({s.affected})" for s in report.systems)
     lines.append(f"- Affected: {affected or 'no system'}")
-    waiting = pending_owners(report)
+    waiting = report.waiting()
     if waiting:
         lines.append(
             "- Waiting for: "
@@ -199,23 +181,10 @@ def _markdown_item(item: Item) -> list[str]:
         for violation in result.violations:
             lines.append(f"- Violation: {_md(violation_sentence(violation))}")
     if report.unmapped:
-        lines.append("- Unmapped: " + ", ".join(f"`{_code(p)}`" for p in report.unmapped))
+        lines.append("- Unmapped: " + ", ".join(code(p) for p in report.unmapped))
     return lines
 
 
-# What can start emphasis, code, links, tables or HTML mid-line; each line begins with our text.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
-
-
 def _md(text: str) -> str:
-    """Text from the repository or the API, inert in Markdown (and in the HTML GitHub allows)."""
-    flat = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat).replace("&", "&amp;")
-
-
-def _code(text: str) -> str:
-    return " ".join(text.split()).replace("`", "'")
-
-
-def _md_url(url: str) -> str:
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """Text from the repository or the API, inert in Markdown, `>` included: notes are quoted."""
+    return plain(text, quote=True)

@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gate import __version__
-from gate.report.markdown import impact_graph
+from gate.report.markdown import VIOLATED_HEADING, impact_graph, title
+from gate.report.markdown_text import code, link_target, one_line, plain
 from gate.report.records import Report, SystemResult
-from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
+from gate.report.words import (
+    NO_SYSTEM,
+    NOT_COUNTED,
+    WHY_AFFECTED,
+    rule_phrase,
+    version_phrase,
+    violation_sentence,
+)
 
 # Finds the one living comment again on the next run; invisible when rendered.
 MARKER = "<!-- change-impact-gate -->"
@@ -34,25 +42,26 @@ def render(
 def _body(
     report: Report, ask: Mapping[str, tuple[str, ...]], stale_signoffs: str, *, details: bool
 ) -> str:
-    icon = "✅" if report.verdict == "pass" else "⛔"
-    lines = [f"### {icon} change-impact-gate: {headline(report)}", ""]
+    lines = [title(report), ""]
     lines.append(
         f"Head `{report.head[:12]}`, compared from `{report.merge_base[:12]}`:"
-        f" {len(report.changed)} changed path(s). Map `{report.map_source}`."
+        f" {len(report.changed)} changed path(s). Map {code(report.map_source)}."
     )
     if not report.systems:
-        lines += ["", "The change touches no system in the map: no sign-off is needed."]
+        lines += ["", NO_SYSTEM.removesuffix(".") + ": no sign-off is needed."]
     else:
         lines += ["", "**Affected systems**", ""]
         lines += [_item(result, ask) for result in report.systems]
     violations = [v for result in report.systems for v in result.violations]
     if violations:
-        lines += ["", "**Version requirements violated** (these block whatever the sign-offs):", ""]
+        lines += ["", VIOLATED_HEADING, ""]
         lines += [f"- {_plain(violation_sentence(v))}" for v in violations]
     bumps = [r for r in report.systems if r.version is not None and r.version.bump is not None]
     if bumps:
         lines += ["", "**Version changes**", ""]
-        lines += [f"- `{r.id}`: {_plain(version_phrase(r.version))}" for r in bumps if r.version]
+        lines += [
+            f"- {code(r.id)}: {_plain(version_phrase(r.version))}" for r in bumps if r.version
+        ]
     if report.unmapped:
         lines += [
             "",
@@ -67,11 +76,11 @@ def _body(
         lines += impact_graph(report)
         chains = [chain for r in report.systems for chain in r.because]
         if chains:
-            lines += ["", "<details><summary>Why each system is affected</summary>", ""]
-            lines += [f"- `{' → '.join(chain)}`" for chain in chains]
+            lines += ["", f"<details><summary>{WHY_AFFECTED}</summary>", ""]
+            lines += [f"- {code(' → '.join(chain))}" for chain in chains]
             lines += ["", "</details>"]
     if report.ignored:
-        lines += ["", "<details><summary>Sign-offs that do not count</summary>", ""]
+        lines += ["", f"<details><summary>{NOT_COUNTED}</summary>", ""]
         shown_ignored = report.ignored[:MAX_IGNORED]
         lines += [
             f"- {_code(i.by)} for {_code(i.system)} ({i.source}): {_plain(i.reason)}"
@@ -92,29 +101,30 @@ def _item(result: SystemResult, ask: Mapping[str, tuple[str, ...]]) -> str:
     signoff = result.signoff
     what: list[str] = [result.affected]
     if result.because:
-        what.append("via " + " → ".join(result.because[0]))
+        what.append("via " + plain(" → ".join(result.because[0])))
     if result.version is not None and result.version.bump is not None:
         what.append(_plain(version_phrase(result.version)))
     if result.violations:
         what.append("**requirement violated**")
     about = "; ".join(what)
-    owners = ", ".join(result.owners)
+    owners = plain(", ".join(result.owners))
+    name = code(result.id)
     if not signoff.required:
-        return f"- [x] `{result.id}` ({about}): no sign-off needed under the map's policy"
+        return f"- [x] {name} ({about}): no sign-off needed under the map's policy"
     if signoff.satisfied:
         who = ", ".join(
-            f"@{s.by} for `{s.commit[:7]}` ({s.source}{_link(s.url)})" for s in signoff.by
+            f"@{plain(s.by)} for `{s.commit[:7]}` ({s.source}{_link(s.url)})" for s in signoff.by
         )
-        return f"- [x] ~~`{result.id}`~~ ({about}): signed off by {who}"
-    waiting = signoff.waiting_for or result.owners
+        return f"- [x] ~~{name}~~ ({about}): signed off by {who}"
+    waiting = result.waiting_on
     people = [person for owner in waiting for person in ask.get(owner, ())]
     rule = "" if signoff.rule == "any" else f" (rule: {rule_phrase(signoff.rule)})"
-    joined = " or ".join(waiting) if signoff.rule == "any" else ", ".join(waiting)
-    line = f"- [ ] `{result.id}` ({about}): waiting for {joined}{rule}"
+    joined = plain(" or ".join(waiting) if signoff.rule == "any" else ", ".join(waiting))
+    line = f"- [ ] {name} ({about}): waiting for {joined}{rule}"
     if signoff.by:
-        line += "; so far " + ", ".join(f"@{s.by}" for s in signoff.by)
+        line += "; so far " + ", ".join(f"@{plain(s.by)}" for s in signoff.by)
     if people:
-        line += " — ask " + ", ".join(dict.fromkeys(people))
+        line += " — ask " + plain(", ".join(dict.fromkeys(people)))
     elif owners and not signoff.waiting_for:
         line += f" — owners: {owners}"
     return line
@@ -143,17 +153,18 @@ def _how_to_sign_off(report: Report, stale_signoffs: str) -> list[str]:
 
 
 def _link(url: str | None) -> str:
-    return f", [link]({url})" if url and url.startswith("https://") else ""
+    return f", [link]({link_target(url)})" if url and url.startswith("https://") else ""
 
 
 def _code(text: str) -> str:
-    """Text from outside the map (a login, a word from a comment) as an inert code span."""
-    clean = " ".join(text.replace("`", "'").split())
-    if len(clean) > 60:
-        clean = clean[:59] + "…"
-    return f"`{clean}`" if clean else "`(none)`"
+    """Text from outside the map (a login, a word from a comment) as a short code span.
+
+    Its backticks show as quotes: a word that was code in a comment reads as quoted here.
+    """
+    clean = one_line(text.replace("`", "'"))
+    return code(clean[:59] + "…" if len(clean) > 60 else clean)
 
 
 def _plain(text: str) -> str:
-    """Text from the map or the report as Markdown prose: arrows as arrows, no HTML."""
-    return text.replace("<", "&lt;").replace("->", "→")
+    """Text from the map or the report as Markdown prose, with arrows drawn as arrows."""
+    return plain(text.replace("->", "→"))

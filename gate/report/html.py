@@ -2,149 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from html import escape
 
-from gate import __version__
 from gate.git.diff import Changed
-from gate.report.records import Report, Signoff, SystemResult, Violation
-from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
+from gate.report.html_page import page, verdict_header
+from gate.report.html_systems import systems
+from gate.report.records import Report
+from gate.report.words import NO_SYSTEM, NOT_COUNTED, VIOLATED, headline, violation_sentence
 
-CHAINS_SHOWN = 3  # more chains than this fold into a <details>
 FILES_SHOWN = 40  # more changed files than this fold too
 LISTED = 6  # the summary of what blocks lists this many of each kind, and folds the rest
-
-# Inline and system fonts only: the page must render the same offline, attached to a record.
-STYLE = """
-:root{--ink:#101828;--muted:#475467;--line:#e4e7ec;--panel:#f9fafb;--bad:#b42318;
---bad-bg:#fef3f2;--good:#067647;--good-bg:#ecfdf3;--warn:#93370d;--warn-line:#b54708;
---warn-bg:#fffaeb;--link:#175cd3;
---sans:system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans",
-"DejaVu Sans",sans-serif;
---mono:ui-monospace,SFMono-Regular,Menlo,Consolas,"Liberation Mono","DejaVu Sans Mono",monospace}
-*{box-sizing:border-box}
-html{-webkit-text-size-adjust:100%}
-body{margin:0;font:15px/1.5 var(--sans);color:var(--ink);background:#fff}
-main,.verdict-inner{max-width:1120px;margin:0 auto;padding:0 24px}
-a{color:var(--link)}
-code,.mono{font-family:var(--mono);font-size:.9em}
-h2{font-size:13px;letter-spacing:.08em;text-transform:uppercase;color:var(--muted);
-margin:36px 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line)}
-h3{font-size:16px;margin:0}
-.verdict{border-bottom:1px solid var(--line);padding:28px 0 22px}
-.verdict.blocked{background:var(--bad-bg);border-top:6px solid var(--bad)}
-.verdict.pass{background:var(--good-bg);border-top:6px solid var(--good)}
-.verdict.error{background:var(--bad-bg);border-top:6px double var(--bad)}
-.verdict.agenda{background:var(--panel);border-top:6px solid #344054}
-.product{margin:0 0 8px;color:var(--muted);font-size:13px}
-.badge{display:inline-block;font-weight:700;letter-spacing:.06em;border-radius:4px;
-padding:2px 10px;font-size:14px;color:#fff;vertical-align:middle}
-.badge.blocked,.badge.error{background:var(--bad)}
-.badge.pass{background:var(--good)}
-.badge.agenda{background:#344054}
-.verdict h1{display:inline;font-size:22px;line-height:1.35;margin:0 0 0 10px;
-vertical-align:middle}
-.facts{display:flex;flex-wrap:wrap;gap:8px 22px;margin:14px 0 0;padding:0;list-style:none;
-color:var(--muted)}
-.facts b{color:var(--ink);font-size:17px}
-.blocking{border:1px solid #fecdca;border-left:6px solid var(--bad);background:#fff;
-border-radius:6px;padding:12px 18px;margin-top:24px}
-.blocking h2{border:0;margin:4px 0 6px;color:var(--bad)}
-.blocking h3{font-size:14px;margin:12px 0 2px}
-.blocking ul{margin:0;padding-left:20px}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:4px 18px;margin:0}
-dl.meta dt{color:var(--muted)}
-dl.meta dd{margin:0;overflow-wrap:anywhere}
-table{border-collapse:collapse;width:100%;font-size:14px}
-th{text-align:left;font-weight:600;color:var(--muted);font-size:12px;text-transform:uppercase;
-letter-spacing:.05em;border-bottom:1px solid var(--line);padding:6px 10px}
-td{border-bottom:1px solid var(--line);padding:8px 10px;vertical-align:top;
-overflow-wrap:anywhere}
-td.path{font-family:var(--mono);font-size:13px}
-.status-letter{display:inline-block;min-width:1.6em;text-align:center;font-weight:700;
-font-family:var(--mono);border:1px solid var(--line);border-radius:4px;background:var(--panel)}
-.legend{display:flex;flex-wrap:wrap;gap:6px 20px;margin:0 0 10px;color:var(--muted);
-font-size:13px;padding:0;list-style:none}
-.swatch{display:inline-block;width:26px;height:14px;border-radius:4px;vertical-align:-2px;
-margin-right:6px}
-.swatch.touched{border:3px solid var(--bad);background:var(--bad-bg)}
-.swatch.impacted{border:2px dashed var(--warn-line);background:var(--warn-bg)}
-.swatch.violated{border:0;border-top:3px solid var(--bad);height:0;width:26px;border-radius:0}
-.graph{overflow-x:auto;border:1px solid var(--line);border-radius:8px;background:var(--panel);
-padding:4px}
-.graph svg{display:block;font-family:var(--sans)}
-svg .layer{font-size:12px;fill:var(--muted);letter-spacing:.05em;text-transform:uppercase}
-svg .node rect{fill:#fff;stroke-width:1.5}
-svg .node.touched rect{fill:var(--bad-bg);stroke:var(--bad);stroke-width:3.5}
-svg .node.impacted rect{fill:var(--warn-bg);stroke:var(--warn-line);stroke-dasharray:7 4;
-stroke-width:1.8}
-svg .node a:hover rect,svg .node a:focus rect{filter:brightness(.96)}
-svg .name{font-size:13.5px;font-weight:700;fill:var(--ink)}
-svg .detail{font-size:12px;fill:var(--muted)}
-svg .node.touched .detail{fill:var(--bad);font-weight:600}
-svg .node.impacted .detail{fill:var(--warn)}
-svg .status{font-size:12px;fill:var(--muted)}
-svg .status.bad{fill:var(--bad);font-weight:700}
-svg .status.good{fill:var(--good);font-weight:600}
-svg .edge{fill:none;stroke:#98a2b3;stroke-width:1.5}
-svg .edge.violated{stroke:var(--bad);stroke-width:2.5}
-svg.dense .edge{stroke-opacity:.35}
-svg.dense .edge.violated{stroke-opacity:.9}
-.pill{display:inline-block;font-size:11px;font-weight:700;letter-spacing:.06em;
-border-radius:10px;padding:0 8px;white-space:nowrap}
-.pill.touched{background:var(--bad);color:#fff;border:2px solid var(--bad)}
-.pill.impacted{color:var(--warn);border:2px dashed var(--warn-line);background:var(--warn-bg)}
-table.systems{table-layout:fixed}
-table.systems th:nth-child(1){width:21%}
-table.systems th:nth-child(2){width:23%}
-table.systems th:nth-child(3){width:10%}
-table.systems th:nth-child(4){width:12%}
-table.systems th:nth-child(5){width:16%}
-table.systems th:nth-child(6){width:18%}
-tr.system:target td{background:#eff8ff}
-.sys-name{font-weight:700;font-family:var(--mono);font-size:14px}
-.kind,.muted{color:var(--muted);font-size:13px}
-ul.plain{list-style:none;margin:0;padding:0}
-ul.chains{margin:4px 0 0;padding-left:18px;font-family:var(--mono);font-size:12.5px}
-.ok{color:var(--good);font-weight:600}
-.nowrap{white-space:nowrap}
-.wait{color:var(--warn);font-weight:600}
-.bad{color:var(--bad);font-weight:700}
-.violation{border-left:3px solid var(--bad);padding:2px 0 2px 8px;margin:0 0 6px}
-details summary{cursor:pointer;color:var(--link)}
-.evidence{background:var(--panel);border:1px solid var(--line);border-radius:8px;
-padding:12px 18px}
-.evidence code.digest{font-size:13px;overflow-wrap:anywhere}
-.card{border:1px solid var(--line);border-radius:8px;padding:14px 18px;margin:0 0 14px}
-.card.blocked{border-left:6px solid var(--bad)}
-.card.pass{border-left:6px solid var(--good)}
-.card.error{border-left:6px double var(--bad);background:var(--bad-bg)}
-.card h3 a{text-decoration:none}
-.card dl.meta{grid-template-columns:8em 1fr;margin-top:8px}
-.chip{display:inline-block;margin:0 14px 4px 0;white-space:nowrap}
-.chip .pill{margin-right:5px}
-footer{max-width:1120px;margin:40px auto 30px;padding:12px 24px 0;color:var(--muted);
-font-size:12px;border-top:1px solid var(--line)}
-@media print{
-@page{margin:14mm}
-body{font-size:10.5pt}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-main,.verdict-inner{max-width:none;padding:0}
-.verdict{padding:10px 12px}
-.graph{overflow:visible;border:0;padding:0;background:none}
-.graph svg{max-width:100%;height:auto}
-tr,.card,.violation,.blocking{break-inside:avoid}
-h2{break-after:avoid}
-details summary{color:var(--muted)}
-a{color:inherit;text-decoration:none}
-}
-"""
-
-# Printing shows every folded list: a board's printed copy must not hide chains behind a click.
-PRINT_OPENS_DETAILS = (
-    "<script>addEventListener('beforeprint',function(){"
-    "document.querySelectorAll('details').forEach(function(d){d.open=true})})</script>"
-)
 
 
 def render(report: Report) -> str:
@@ -162,7 +30,7 @@ def render(report: Report) -> str:
         _blocking(report, anchors),
         _change(report),
         _impact(report, anchors),
-        _systems(report, anchors),
+        systems(report, anchors),
         _unmapped(report),
         _ignored(report),
         _notes(report),
@@ -170,37 +38,6 @@ def render(report: Report) -> str:
         "</main>",
     ]
     return page(f"change-impact-gate: {title}", "".join(body))
-
-
-def page(title: str, body: str) -> str:
-    """A complete, self-contained HTML document around `body`."""
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width,initial-scale=1">'
-        '<meta name="generator" content="change-impact-gate '
-        f'{escape(__version__)}"><title>{escape(title)}</title><style>{STYLE}</style>'
-        f"{PRINT_OPENS_DETAILS}</head><body>{body}"
-        f"<footer>change-impact-gate {escape(__version__)}</footer></body></html>\n"
-    )
-
-
-def verdict_header(
-    state: str, badge: str, line: str, facts: Sequence[tuple[int | str, str]]
-) -> str:
-    """The band at the top: `state` (pass, blocked, error, agenda) sets its colour."""
-    items = "".join(f"<li><b>{escape(str(n))}</b> {escape(what)}</li>" for n, what in facts)
-    return (
-        f'<header class="verdict {escape(state)}"><div class="verdict-inner">'
-        '<p class="product">change-impact-gate</p>'
-        f'<span class="badge {escape(state)}" id="verdict">{escape(badge)}</span>'
-        f"<h1>{escape(line)}</h1>"
-        f'<ul class="facts">{items}</ul></div></header>'
-    )
-
-
-def affected_pill(affected: str) -> str:
-    label = "TOUCHED" if affected == "touched" else "impacted"
-    return f'<span class="pill {escape(affected)}">{label}</span>'
 
 
 def _facts(report: Report) -> list[tuple[int | str, str]]:
@@ -223,14 +60,10 @@ def _blocking(report: Report, anchors: dict[str, str]) -> str:
     violations = [violation_sentence(v) for r in report.systems for v in r.violations]
     if violations:
         parts.append(
-            f"<h3>Version requirements violated ({len(violations)})</h3>"
+            f"<h3>{VIOLATED} ({len(violations)})</h3>"
             + _folded([escape(sentence) for sentence in violations])
         )
-    waiting: dict[str, list[str]] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            for owner in result.signoff.waiting_for or result.owners:
-                waiting.setdefault(owner, []).append(result.id)
+    waiting = report.waiting()
     if waiting:
         owners = [
             f"<strong>{escape(owner)}</strong> for {_system_links(systems, anchors)}"
@@ -314,10 +147,7 @@ def _impact(report: Report, anchors: dict[str, str]) -> str:
     from gate.report import svg
 
     if not report.systems:
-        return (
-            '<section id="impact"><h2>Impact</h2>'
-            "<p>The change touches no system in the map.</p></section>"
-        )
+        return f'<section id="impact"><h2>Impact</h2><p>{NO_SYSTEM}</p></section>'
     legend = (
         '<ul class="legend">'
         '<li><span class="swatch touched"></span>● TOUCHED: the change edits it (solid thick'
@@ -333,101 +163,6 @@ def _impact(report: Report, anchors: dict[str, str]) -> str:
         '<p class="muted">Arrows point from a system to what depends on it. Each column is one'
         " dependency step further from what the change touches; systems the change does not"
         " affect are not drawn. Select a system to see its details.</p></section>"
-    )
-
-
-def _systems(report: Report, anchors: dict[str, str]) -> str:
-    if not report.systems:
-        return ""
-    head = (
-        "<tr><th>System</th><th>Why</th><th>Owners</th><th>Version</th><th>Sign-off</th>"
-        "<th>Violations</th></tr>"
-    )
-    rows = "".join(_system_row(result, anchors[result.id]) for result in report.systems)
-    return (
-        f'<section id="systems"><h2>Affected systems ({len(report.systems)})</h2>'
-        f'<table class="systems"><thead>{head}</thead><tbody>{rows}</tbody></table></section>'
-    )
-
-
-def _system_row(result: SystemResult, anchor: str) -> str:
-    name = (
-        f'<div class="sys-name">{escape(result.id)}</div>'
-        f"{affected_pill(result.affected)}"
-        + (f' <span class="kind">{escape(result.kind)}</span>' if result.kind else "")
-        + (f'<div class="muted">{escape(result.description)}</div>' if result.description else "")
-    )
-    version = escape(version_phrase(result.version)) if result.version is not None else ""
-    if result.version is not None and result.version.bump == "major":
-        version = f"<strong>{version}</strong>"
-    return (
-        f'<tr class="system {escape(result.affected)}" id="{anchor}">'
-        f"<td>{name}</td><td>{_why(result)}</td>"
-        f"<td>{escape(', '.join(result.owners))}</td><td>{version}</td>"
-        f"<td>{_signoff(result)}</td><td>{_violations(result.violations)}</td></tr>"
-    )
-
-
-def _why(result: SystemResult) -> str:
-    if result.affected == "touched":
-        return '<span class="muted">the change edits it</span>'
-    chains = "".join(f"<li>{escape(' → '.join(chain))}</li>" for chain in result.because)
-    if result.because_truncated:
-        chains += '<li class="muted">… more chains lead here; the list is cut</li>'
-    listed = f'<ul class="chains">{chains}</ul>'
-    count = len(result.because)
-    if count <= CHAINS_SHOWN and not result.because_truncated:
-        return f"via{listed}"
-    return f"<details><summary>via {count} chain(s)</summary>{listed}</details>"
-
-
-def _signoff(result: SystemResult) -> str:
-    state = result.signoff
-    if not state.required:
-        return '<span class="muted">not required</span>'
-    given = "".join(f"<li>{_signoff_line(s)}</li>" for s in state.by)
-    if state.satisfied:
-        return f'<span class="ok">✓ signed off</span><ul class="plain">{given}</ul>'
-    rule = rule_phrase(state.rule)
-    waiting = ", ".join(state.waiting_for) or "its owners"
-    so_far = f'<ul class="plain">{given}</ul>' if given else ""
-    return (
-        f'<span class="wait">waiting for {escape(waiting)}</span>'
-        f'<div class="muted">needs {escape(rule)}</div>{so_far}'
-    )
-
-
-def _signoff_line(signoff: Signoff) -> str:
-    who = escape(signoff.by)
-    if signoff.url and signoff.url.startswith(("https://", "http://")):
-        who = f'<a href="{escape(signoff.url)}">{who}</a>'
-    parts = [
-        who,
-        escape(signoff.source),
-        f'for <code title="{escape(signoff.commit)}">{escape(signoff.commit[:12])}</code>',
-    ]
-    if signoff.at:
-        parts.append(f'<time class="nowrap">{escape(signoff.at)}</time>')
-    line = " · ".join(parts)
-    if signoff.note:
-        line += f'<div class="muted">“{escape(signoff.note)}”</div>'
-    return line
-
-
-def _violations(violations: Iterable[Violation]) -> str:
-    return "".join(
-        '<div class="violation">'
-        f'<span class="bad">requires {escape(v.dependency)} {escape(v.requires)}</span>'
-        f" (rule <code>{escape(v.rule)}</code>): has {escape(v.version)}, "
-        f"{escape(v.dependency)} is {escape(v.dependency_version)}"
-        + (f'<div class="muted">{escape(v.reason)}</div>' if v.reason else "")
-        + (
-            '<div class="muted">already violated at the merge base</div>'
-            if v.already_at_base
-            else ""
-        )
-        + "</div>"
-        for v in violations
     )
 
 
@@ -455,7 +190,7 @@ def _ignored(report: Report) -> str:
         for i in report.ignored
     )
     return (
-        f'<section id="ignored"><h2>Sign-offs that do not count ({len(report.ignored)})</h2>'
+        f'<section id="ignored"><h2>{NOT_COUNTED} ({len(report.ignored)})</h2>'
         f"<table><thead>{head}</thead><tbody>{rows}</tbody></table></section>"
     )
 

@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from gate.report.markdown_text import code, plain
 from gate.report.mermaid import mermaid
 from gate.report.records import Report, SystemResult
-from gate.report.words import headline, version_phrase, violation_sentence
+from gate.report.words import (
+    NO_SYSTEM,
+    NOT_COUNTED,
+    VIOLATED,
+    WHY_AFFECTED,
+    headline,
+    icon,
+    version_phrase,
+    violation_sentence,
+)
+
+# What the pull-request comment shares with this report.
+VIOLATED_HEADING = f"**{VIOLATED}** (these block whatever the sign-offs):"
 
 
 def render(report: Report) -> str:
-    icon = "✅" if report.verdict == "pass" else "⛔"
-    lines = [f"### {icon} change-impact-gate: {headline(report)}", ""]
+    lines = [title(report), ""]
     lines.append(
         f"Change `{report.merge_base[:12]}..{report.head[:12]}`, {len(report.changed)} changed"
-        f" path(s); map `{report.map_source}`."
+        f" path(s); map {code(report.map_source)}."
     )
     if not report.systems:
-        lines += ["", "The change touches no system in the map."]
+        lines += ["", NO_SYSTEM]
     else:
         lines += [
             "",
@@ -25,28 +37,29 @@ def render(report: Report) -> str:
         lines += [_row(result) for result in report.systems]
     violations = [v for result in report.systems for v in result.violations]
     if violations:
-        lines += ["", "**Version requirements violated** (these block whatever the sign-offs):", ""]
-        lines += [f"- {_escape(violation_sentence(v))}" for v in violations]
+        lines += ["", VIOLATED_HEADING, ""]
+        lines += [f"- {plain(violation_sentence(v))}" for v in violations]
     chains = [(r.id, chain) for r in report.systems for chain in r.because]
     if chains:
-        lines += ["", "<details><summary>Why each system is affected</summary>", ""]
-        lines += [f"- `{' → '.join(chain)}`" for _, chain in chains]
+        lines += ["", f"<details><summary>{WHY_AFFECTED}</summary>", ""]
+        lines += [f"- {code(' → '.join(chain))}" for _, chain in chains]
         lines += ["", "</details>"]
     lines += impact_graph(report)
     if report.unmapped:
         lines += ["", f"**Unmapped files** (policy `{report.unmapped_policy}`):", ""]
-        lines += [f"- `{path}`" for path in report.unmapped]
+        lines += [f"- {code(path)}" for path in report.unmapped]
     if report.ignored:
-        lines += ["", "<details><summary>Sign-offs that do not count</summary>", ""]
+        lines += ["", f"<details><summary>{NOT_COUNTED}</summary>", ""]
         lines += [
-            f"- {i.by} for `{i.system}` ({i.source}): {_escape(i.reason)}" for i in report.ignored
+            f"- {plain(i.by)} for {code(i.system)} ({i.source}): {plain(i.reason)}"
+            for i in report.ignored
         ]
         lines += ["", "</details>"]
     if report.pending:
         lines += [
             "",
             "To sign off, an owner approves the pull request, or comments "
-            f"`/signoff {' '.join(report.pending)}` (or `/signoff all`).",
+            f"{code('/signoff ' + ' '.join(report.pending))} (or `/signoff all`).",
         ]
     return "\n".join(lines) + "\n"
 
@@ -55,16 +68,23 @@ def _row(result: SystemResult) -> str:
     signoff = result.signoff
     done = signoff.satisfied
     box = "☑" if done else "☐"
-    name = f"~~`{result.id}`~~" if done and signoff.required else f"`{result.id}`"
-    version = _escape(version_phrase(result.version)) if result.version else ""
+    name = code(result.id, in_table=True)
+    if done and signoff.required:
+        name = f"~~{name}~~"
+    version = plain(version_phrase(result.version)) if result.version else ""
     if not signoff.required:
         state = "not required"
     elif done:
-        state = "by " + ", ".join(f"@{s.by} at `{s.commit[:7]}`" for s in signoff.by)
+        state = "by " + ", ".join(f"@{plain(s.by)} at `{s.commit[:7]}`" for s in signoff.by)
     else:
-        state = "waiting for " + ", ".join(signoff.waiting_for)
-    owners = ", ".join(result.owners)
+        state = "waiting for " + plain(", ".join(result.waiting_on))
+    owners = plain(", ".join(result.owners))
     return f"| {box} | {name} | {result.affected} | {owners} | {version} | {state} |"
+
+
+def title(report: Report) -> str:
+    """The heading line: the verdict's sign and the headline."""
+    return f"### {icon(report)} change-impact-gate: {headline(report)}"
 
 
 def impact_graph(report: Report) -> list[str]:
@@ -74,11 +94,3 @@ def impact_graph(report: Report) -> list[str]:
     nodes = {r.id: r.affected for r in report.systems}
     arrows = [(a, b, "") for a, b in dict.fromkeys(report.edges)]
     return ["", "```mermaid", mermaid(nodes, arrows).rstrip(), "```"]
-
-
-def escape(text: str) -> str:
-    """Text for a Markdown table cell or line: no table breaks, no HTML."""
-    return text.replace("|", "\\|").replace("<", "&lt;")
-
-
-_escape = escape

@@ -81,6 +81,13 @@ class SystemResult:
     violations: tuple[Violation, ...] = ()
     because_truncated: bool = False
 
+    @property
+    def waiting_on(self) -> tuple[str, ...]:
+        """The owners whose sign-off this system still needs: none once it is signed off."""
+        if self.signoff.satisfied:
+            return ()
+        return self.signoff.waiting_for or self.owners
+
 
 @dataclass(frozen=True, kw_only=True)
 class Report:
@@ -100,6 +107,14 @@ class Report:
     edges: tuple[tuple[str, str], ...] = ()  # (dependency, dependent) edges impact crossed
     notes: tuple[str, ...] = field(default=())  # warnings a reader should see
     evidence_sha256: str | None = None  # of the evidence record written for this evaluation
+
+    def waiting(self) -> dict[str, list[str]]:
+        """Who must still sign off: each owner, with the systems waiting for them, in order."""
+        waiting: dict[str, list[str]] = {}
+        for result in self.systems:
+            for owner in result.waiting_on:
+                waiting.setdefault(owner, []).append(result.id)
+        return waiting
 
     @property
     def exit_code(self) -> int:

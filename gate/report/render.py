@@ -1,4 +1,4 @@
-"""Rendering a report in the format asked for."""
+"""The report in the format asked for: each renderer loaded only when it is asked for."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from gate.report.records import Report
 
 
 def render(report: Report, form: str) -> str:
-    """The report in one of the formats: text, json, markdown."""
+    """The report as text (the default), json, markdown or html."""
     if form == "json":
         from gate.report import json
 

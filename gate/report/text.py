@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from gate.report.records import Report, SystemResult
-from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
+from gate.report.words import (
+    CHAINS_CUT,
+    NO_SYSTEM,
+    NOT_COUNTED,
+    VIOLATED,
+    headline,
+    rule_phrase,
+    version_phrase,
+    violation_sentence,
+)
 
 
 def render(report: Report) -> str:
@@ -15,23 +24,23 @@ def render(report: Report) -> str:
     lines.append(f"map     {_short(report.map_source)}")
     violations = [v for result in report.systems for v in result.violations]
     if violations:
-        lines += ["", "Version requirements violated (these block whatever the sign-offs say):"]
+        lines += ["", f"{VIOLATED} (these block whatever the sign-offs say):"]
         lines += [f"  {violation_sentence(v)}" for v in violations]
     if not report.systems:
-        lines += ["", "The change touches no system in the map."]
+        lines += ["", NO_SYSTEM]
     for result in report.systems:
         lines += ["", *_system(result)]
     if report.unmapped:
         lines += ["", f"Unmapped (policy: {report.unmapped_policy}): changed files no system owns"]
         lines += [f"  {path}" for path in report.unmapped]
     if report.ignored:
-        lines += ["", "Sign-offs that do not count"]
+        lines += ["", NOT_COUNTED]
         lines += [f"  {i.by} for {i.system} ({i.source}): {i.reason}" for i in report.ignored]
     for note in report.notes:
         lines += ["", f"note: {note}"]
     if report.pending:
         lines += ["", "Who must still sign off:"]
-        lines += [f"  {owner}: {', '.join(ids)}" for owner, ids in _waiting(report).items()]
+        lines += [f"  {owner}: {', '.join(ids)}" for owner, ids in report.waiting().items()]
     return "\n".join(lines) + "\n"
 
 
@@ -41,7 +50,7 @@ def _system(result: SystemResult) -> list[str]:
     for chain in result.because:
         lines.append("  via " + " -> ".join(chain))
     if result.because_truncated:
-        lines.append("  (more chains lead here; the list is cut)")
+        lines.append(f"  ({CHAINS_CUT})")
     if result.version is not None:
         lines.append("  version " + version_phrase(result.version))
     for violation in result.violations:
@@ -62,16 +71,6 @@ def _signoff(result: SystemResult) -> str:
         return f"done by {given}"
     waiting = f"waiting for {', '.join(signoff.waiting_for)} ({rule_phrase(signoff.rule)})"
     return f"{waiting}; so far {given}" if given else waiting
-
-
-def _waiting(report: Report) -> dict[str, list[str]]:
-    """Each owner still to sign off, with the systems waiting for them."""
-    waiting: dict[str, list[str]] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            for owner in result.signoff.waiting_for:
-                waiting.setdefault(owner, []).append(result.id)
-    return waiting
 
 
 def _short(source: str) -> str:

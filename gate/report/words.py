@@ -4,6 +4,17 @@ from __future__ import annotations
 
 from gate.report.records import Report, VersionChange, Violation
 
+NO_SYSTEM = "The change touches no system in the map."
+CHAINS_CUT = "more chains lead here; the list is cut"
+NOT_COUNTED = "Sign-offs that do not count"
+WHY_AFFECTED = "Why each system is affected"
+VIOLATED = "Version requirements violated"
+
+
+def icon(report: Report) -> str:
+    """The verdict as a sign, where a line has room for one."""
+    return "✅" if report.verdict == "pass" else "⛔"
+
 
 def violation_sentence(violation: Violation) -> str:
     """A violation in words a reviewer reads once and understands."""

@@ -1,0 +1,60 @@
+"""The report's phrases, each said once for every format."""
+
+from __future__ import annotations
+
+import pytest
+
+from gate.report.records import VersionChange, Violation
+from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
+from tests.report.samples import report_of, system
+
+
+@pytest.mark.parametrize(
+    ("rule", "phrase"), [("any", "one owner"), ("all", "one per owner"), ("2", "2 approvals")]
+)
+def test_every_format_words_a_signoff_rule_the_same_way(rule, phrase):
+    assert rule_phrase(rule) == phrase
+
+
+@pytest.mark.parametrize(
+    ("version", "phrase"),
+    [
+        (VersionChange(before="9.2.18", after="9.6.1", bump="major"), "9.2.18 -> 9.6.1 (major)"),
+        (
+            VersionChange(before="2.0", after="1.9", bump="minor", downgrade=True),
+            "2.0 -> 1.9 (minor, DOWNGRADE)",
+        ),
+        (VersionChange(before=None, after="1.0", bump="added"), "none -> 1.0 (added)"),
+        (VersionChange(before="9.2", after="9.2", bump=None), "9.2 (unchanged)"),
+    ],
+)
+def test_a_version_change_in_words(version, phrase):
+    assert version_phrase(version) == phrase
+
+
+def test_a_violation_in_one_sentence_with_where_each_version_was_read():
+    violation = Violation(
+        dependent="pg-dump-backup",
+        dependency="postgresql",
+        requires=">=9.6",
+        rule=">={major}",
+        version="9.2.18",
+        dependency_version="9.6.1",
+        already_at_base=True,
+        reason="pg_dump refuses",
+        version_at="backup/backup.yml:2",
+    )
+    assert violation_sentence(violation) == (
+        'pg-dump-backup 9.2.18 (backup/backup.yml:2) does not satisfy >=9.6 (rule ">={major}")'
+        " required by postgresql 9.6.1: pg_dump refuses [already violated at the merge base]"
+    )
+
+
+def test_the_headline_gives_the_verdict_and_every_reason():
+    blocked = report_of(system("db"), unmapped=("README.md",), unmapped_policy="fail")
+    assert headline(blocked) == (
+        "BLOCKED: 1 system(s) wait for sign-off; 1 changed file(s) match no system."
+    )
+    assert headline(report_of(verdict="pass", pending=())) == (
+        "PASS: 0 affected system(s), every required sign-off is in."
+    )
