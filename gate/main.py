@@ -16,6 +16,7 @@ FORMATS = ("text", "json", "markdown", "html")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command argv names (default: the process's arguments); the exit code."""
     parser = _parser()
     args = parser.parse_args(argv)
     wants_json = getattr(args, "format", None) == "json"
@@ -46,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
+    """The installed `gate` command: main(), then exit at once with its code."""
     # One short run over a map of up to hundreds of thousands of objects: the cyclic collector
     # would walk them all, again and again, to free next to nothing before the process ends.
     gc.disable()
@@ -293,4 +295,4 @@ def _board(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from gate.demo import run
 
-    return run(sys.stdout)
+    return run(sys.stdout, main)
