@@ -251,7 +251,7 @@ def _check(
         from gate.evidence import with_evidence
 
         report = with_evidence(report, repo=repo, path=evidence)
-    from gate.report.render import render  # loaded by check() by now, while git was at work
+    from gate.report.render import render
 
     write_text(render(report, format), output)
     if advisory:
