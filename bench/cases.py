@@ -19,8 +19,9 @@ GATE = str(Path(sys.executable).with_name("gate"))
 # One process per module, so that each is timed from a bare interpreter.
 HEAVY_MODULES = (
     "yaml", "packaging.version", "packaging.specifiers", "requests", "orjson", "gate.main",
-    "gate.check", "gate.stages", "gate.depmap", "gate.yamlstrict", "gate.paths", "gate.impact",
-    "gate.git", "gate.versions", "gate.versioned", "gate.report", "gate.report.jsondoc",
+    "gate.check", "gate.verdict", "gate.depmap", "gate.depmap.strict_yaml", "gate.paths",
+    "gate.impact", "gate.git", "gate.versions", "gate.versions.versioned", "gate.report",
+    "gate.report.json",
 )  # fmt: skip
 PATHSPEC_SAMPLE = 100  # patterns timed with pathspec; the rest is extrapolated
 
@@ -162,9 +163,10 @@ def matching(inputs: Inputs, rounds: int) -> list[Row]:
     import pathspec
 
     from gate.depmap.load import load_map
+    from gate.depmap.read import with_map_system
     from gate.git import diff
     from gate.paths.index import Matcher
-    from gate.stages import changed_paths, with_map_system
+    from gate.touched import changed_paths
 
     depmap = load_map(
         inputs.map_file.read_bytes(), str(inputs.map_file), path="dependency-map.yaml"

@@ -1,20 +1,25 @@
-"""The check: resolve the range, set git to work on it, then run the stages in order."""
+"""The check: every stage of evaluating a change, in order."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from gate import DEFAULT_MAP_PATH
-from gate.git import blobs, diff, refs
-
-if TYPE_CHECKING:
-    from gate.depmap.records import Map
-    from gate.git.diff import Changed
-    from gate.report.records import Report
-    from gate.signoffs.owners import TeamLookup
-    from gate.signoffs.records import OfferSource
+from gate.depmap.edits import edited_definitions
+from gate.depmap.read import map_reading, read_map, with_map_system
+from gate.git import diff, refs
+from gate.report.records import Report
+from gate.signoffs.count import count
+from gate.signoffs.memberships import memberships
+from gate.signoffs.owners import TeamLookup
+from gate.signoffs.records import OfferSource
+from gate.signoffs.stale import unchanged_since
+from gate.touched import changed_paths, systems_for, touched_by, unmapped
+from gate.verdict import Context, decide, needing_signoff
+from gate.versions.files import load_parsers, read_version_files, version_files
+from gate.versions.versioned import Versions
+from gate.versions.violations import impact_and_violations
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -30,18 +35,6 @@ class Change:
     deepen: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class Context:
-    """The change once read: what sign-off sources and reporters need to know of it."""
-
-    repo: str
-    base: str
-    head: str
-    merge_base: str
-    depmap: Map
-    changed: tuple[Changed, ...]
-
-
 def check(
     change: Change,
     *,
@@ -50,23 +43,64 @@ def check(
 ) -> Report:
     """Evaluate one change.
 
-    Once the range is known git lists the change and reads the map while the stages' code is
-    loaded: on a large change git takes as long as everything else.
+    git lists the change while the map is read and loaded, then reads the version files at
+    head while the listing finishes: on a large change git takes as long as everything else.
+    `lookup` answers GitHub team memberships; the only calls that can reach GitHub.
     """
+    repo, author = change.repo, change.author
     base, head, merge_base = resolve_range(change)
-    listing = diff.Listing(change.repo, merge_base, head)
-    map_blob = None
-    try:
-        if change.map_file is None:
-            map_blob = blobs.FileReading(change.repo, base, change.map_path)
-        from gate import stages
-    except BaseException:
-        listing.stop()
-        if map_blob is not None:
-            map_blob.stop()
-        raise
-    return stages.run(
-        change, base, head, merge_base, listing, map_blob, offers=offers, lookup=lookup
+    with (
+        diff.Listing(repo, merge_base, head) as listing,
+        map_reading(repo, base, change.map_path, change.map_file) as map_blob,
+    ):
+        depmap = read_map(repo, base, change.map_path, change.map_file, map_blob)
+        with version_files(repo, head, depmap.systems) as at_head:
+            if listing.running():
+                # A large change: while git lists it, load what reading its versions will take.
+                load_parsers(depmap.systems)
+            changed = listing.changed()
+            paths = changed_paths(changed)
+            files = read_version_files(
+                repo,
+                merge_base,
+                head,
+                depmap.systems,
+                at_head=at_head,
+                paths=paths,
+                before=listing.before(),
+            )
+    systems = with_map_system(depmap)
+    versions = Versions(systems, files, merge_base=merge_base, head=head)
+    matches = systems_for(depmap, paths)
+    edited = edited_definitions(repo, depmap, merge_base, head, matches)
+    touched, silent = touched_by(matches, edited, versions)
+    impact, violations = impact_and_violations(depmap, touched, silent, versions)
+    needing = needing_signoff(systems, depmap, impact, edited)
+    offered = [offer for source in offers for offer in source(depmap)]
+    members = memberships(offered, needing, depmap.teams, author=author, lookup=lookup)
+    unchanged = unchanged_since(repo, head, depmap, impact, offered, author=author)
+    counted, ignored = count(
+        offered,
+        needing,
+        depmap.teams,
+        head=head,
+        author=author,
+        members=members,
+        unchanged=unchanged,
+    )
+    context = Context(base=base, head=head, merge_base=merge_base, depmap=depmap, changed=changed)
+    return decide(
+        context,
+        systems,
+        impact,
+        versions,
+        violations,
+        needing,
+        counted,
+        ignored,
+        unmapped=unmapped(matches),
+        members=members,
+        author=author,
     )
 
 

@@ -16,13 +16,15 @@ FORMATS = ("text", "json", "markdown", "html")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
-    wants_json = getattr(args, "format", None) == "json"
+    """Run the command argv names (default: the process's arguments); the exit code."""
+    options = vars(_parser().parse_args(argv))
+    run = options.pop("run")
+    del options["command"]
+    wants_json = options.get("format") == "json"
     try:
-        return int(args.run(args))
+        return int(run(**options))
     except GateError as error:
-        _report_error(str(error), wants_json, getattr(args, "output", None))
+        _report_error(str(error), wants_json, options.get("output"))
         return EXIT_ERROR
     except BrokenPipeError:
         # The reader of stdout went away (`gate check | head`): the report was not delivered in
@@ -32,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("gate: error: the output closed before the report was written in full\n")
         return EXIT_ERROR
     except KeyboardInterrupt:
-        _report_error("interrupted", wants_json, getattr(args, "output", None))
+        _report_error("interrupted", wants_json, options.get("output"))
         return EXIT_ERROR
     except Exception:  # noqa: BLE001 -- the crash handler: any bug must exit 3, never 0
         import traceback
@@ -46,6 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def entry() -> None:
+    """The installed `gate` command: main(), then exit at once with its code."""
     # One short run over a map of up to hundreds of thousands of objects: the cyclic collector
     # would walk them all, again and again, to free next to nothing before the process ends.
     gc.disable()
@@ -179,6 +182,7 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
     where.add_argument(
         "--map",
+        dest="map_path",
         default=DEFAULT_MAP_PATH,
         metavar="PATH",
         help="the map's path in the repository (default: dependency-map.yaml)",
@@ -186,13 +190,28 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--map-file", metavar="FILE", help="a map on disk, outside the change")
 
 
-def _check(args: argparse.Namespace) -> int:
-    if args.github:
+def _check(
+    *,
+    repo: str,
+    base: str | None,
+    head: str,
+    map_path: str,
+    map_file: str | None,
+    signoffs: str | None,
+    author: str | None,
+    format: str,
+    output: str | None,
+    deepen: bool,
+    advisory: bool,
+    evidence: str | None,
+    github: bool,
+) -> int:
+    if github:
         ignored = (
-            ("--base", args.base is not None),
-            ("--head", args.head != "HEAD"),
-            ("--author", args.author is not None),
-            ("--advisory", args.advisory),
+            ("--base", base is not None),
+            ("--head", head != "HEAD"),
+            ("--author", author is not None),
+            ("--advisory", advisory),
         )
         given = [option for option, is_set in ignored if is_set]
         if given:
@@ -203,14 +222,14 @@ def _check(args: argparse.Namespace) -> int:
         from gate.github.mode import check_pull_request
 
         return check_pull_request(
-            repo=args.repo,
-            map_path=args.map,
-            map_file=args.map_file,
-            form=args.format,
-            output=args.output,
-            evidence=args.evidence,
-            deepen=args.deepen,
-            signoffs=args.signoffs,
+            repo=repo,
+            map_path=map_path,
+            map_file=map_file,
+            form=format,
+            output=output,
+            evidence=evidence,
+            deepen=deepen,
+            signoffs=signoffs,
         )
     from gate.check import Change, check
     from gate.errors import EXIT_PASS
@@ -218,32 +237,32 @@ def _check(args: argparse.Namespace) -> int:
     from gate.signoffs.ledger import ledger_source
 
     change = Change(
-        repo=args.repo,
-        base=args.base,
-        head=args.head,
-        map_path=args.map,
-        map_file=args.map_file,
-        author=args.author,
-        deepen=args.deepen,
+        repo=repo,
+        base=base,
+        head=head,
+        map_path=map_path,
+        map_file=map_file,
+        author=author,
+        deepen=deepen,
     )
-    sources = [ledger_source(args.signoffs)] if args.signoffs else []
+    sources = [ledger_source(signoffs)] if signoffs else []
     report = check(change, offers=sources)
-    if args.evidence:
+    if evidence:
         from gate.evidence import with_evidence
 
-        report = with_evidence(report, repo=args.repo, path=args.evidence)
-    from gate.report.render import render  # loaded by check() by now, while git was at work
+        report = with_evidence(report, repo=repo, path=evidence)
+    from gate.report.render import render
 
-    write_text(render(report, args.format), args.output)
-    if args.advisory:
+    write_text(render(report, format), output)
+    if advisory:
         return EXIT_PASS
     return report.exit_code
 
 
-def _validate(args: argparse.Namespace) -> int:
+def _validate(*, repo: str, map_path: str, map_file: str | None) -> int:
     from gate.depmap.read import working_map
 
-    depmap = working_map(args.repo, args.map, args.map_file)
+    depmap = working_map(repo, map_path, map_file)
     edges = len(depmap.edges)
     print(
         f"{depmap.source}: ok: {len(depmap.systems)} systems, {edges} dependencies,"
@@ -252,45 +271,68 @@ def _validate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _explain(args: argparse.Namespace) -> int:
+def _explain(
+    *,
+    system: str,
+    repo: str,
+    map_path: str,
+    map_file: str | None,
+    base: str | None,
+    head: str | None,
+) -> int:
     from gate.explain import explain
 
-    print(explain(args.repo, args.map, args.map_file, args.system, args.base, args.head), end="")
+    print(explain(repo, map_path, map_file, system, base, head), end="")
     return 0
 
 
-def _graph(args: argparse.Namespace) -> int:
+def _graph(
+    *,
+    repo: str,
+    map_path: str,
+    map_file: str | None,
+    format: str,
+    output: str | None,
+) -> int:
     from gate.depmap.read import working_map
     from gate.output import write_text
     from gate.report import mermaid
 
-    depmap = working_map(args.repo, args.map, args.map_file)
+    depmap = working_map(repo, map_path, map_file)
     nodes = dict.fromkeys(depmap.systems, "")
-    draw = mermaid.mermaid if args.format == "mermaid" else mermaid.dot
-    write_text(draw(nodes, mermaid.map_arrows(depmap)), args.output)
+    draw = mermaid.mermaid if format == "mermaid" else mermaid.dot
+    write_text(draw(nodes, mermaid.map_arrows(depmap)), output)
     return 0
 
 
-def _verify_evidence(args: argparse.Namespace) -> int:
+def _verify_evidence(*, file: str) -> int:
     from gate.evidence import verify
 
-    return verify(args.file)
+    return verify(file)
 
 
-def _board(args: argparse.Namespace) -> int:
+def _board(
+    *,
+    github_repo: str,
+    git: str,
+    map_path: str,
+    map_file: str | None,
+    html: str | None,
+    markdown: str | None,
+) -> int:
     from gate.board import board
 
     return board(
-        github_repo=args.github_repo,
-        repo=args.git,
-        map_path=args.map,
-        map_file=args.map_file,
-        html=args.html,
-        markdown=args.markdown,
+        github_repo=github_repo,
+        repo=git,
+        map_path=map_path,
+        map_file=map_file,
+        html=html,
+        markdown=markdown,
     )
 
 
-def _demo(args: argparse.Namespace) -> int:
+def _demo() -> int:
     from gate.demo import run
 
-    return run(sys.stdout)
+    return run(sys.stdout, main)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import TextIO
 
@@ -24,9 +25,8 @@ SIGNERS = {  # system -> who signs it off; alice wrote the change, so bob signs 
 }
 
 
-def run(out: TextIO) -> int:
-    from gate.main import main
-
+def run(out: TextIO, main: Callable[[Sequence[str]], int]) -> int:
+    """Replay the upgrade, writing to `out` and running each step's `gate` command by `main`."""
     with tempfile.TemporaryDirectory(prefix="gate-demo-") as scratch:
         repo = os.path.join(scratch, "infra")
         _lay_out(repo)

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from gate.depmap.records import Map
+from gate.depmap.records import Team
 from gate.report.records import Ignored, Signoff, SignoffState
-from gate.signoffs.owners import TeamLookup, owners_matched
-from gate.signoffs.records import ANY_SYSTEM, Offer, Owned, StillHolds
+from gate.signoffs.owners import Members, owners_matched
+from gate.signoffs.records import ANY_SYSTEM, Offer, Owned
+from gate.signoffs.stale import Unchanged
 
 
 def count(
     offers: Iterable[Offer],
     needing: Mapping[str, Owned],
-    depmap: Map,
+    teams: Mapping[str, Team],
     *,
     head: str,
     author: str | None,
-    lookup: TeamLookup | None,
-    still_holds: StillHolds | None = None,
+    members: Members,
+    unchanged: Unchanged | None = None,
 ) -> tuple[dict[str, list[Signoff]], list[Ignored]]:
-    """Split offers into the sign-offs that count per system and the ones ignored, with why."""
+    """Split offers into the sign-offs that count per system and the ones ignored, with why.
+
+    `members`: the GitHub team memberships this asks about (memberships.memberships);
+    `unchanged`: under `stale-signoffs: impact`, where a sign-off on an earlier commit holds.
+    """
     counted: dict[str, list[Signoff]] = {system: [] for system in needing}
     ignored: list[Ignored] = []
     for offer in offers:
@@ -49,8 +54,7 @@ def count(
             for system in named:
                 owned = needing.get(system)
                 if offer.systems is not None or (
-                    owned is not None
-                    and owners_matched(offer.by, owned.owners, depmap.teams, lookup)
+                    owned is not None and owners_matched(offer.by, owned.owners, teams, members)
                 ):
                     ignore(system, offer.reject_reason)
             continue
@@ -61,13 +65,13 @@ def count(
                 if offer.systems is not None:
                     ignore(system, "not affected by this change, or needs no sign-off")
                 continue
-            if not owners_matched(offer.by, owned.owners, depmap.teams, lookup):
+            if not owners_matched(offer.by, owned.owners, teams, members):
                 if offer.systems is not None:
                     ignore(system, f"{offer.by} is not an owner ({', '.join(owned.owners)})")
                 continue
             owns_any = True
             if offer.commit != head and not (
-                still_holds is not None and still_holds(offer.commit, system)
+                unchanged is not None and unchanged.holds(offer.commit, system)
             ):
                 ignore(system, f"given for {offer.commit[:12]}, not for the head {head[:12]}")
                 continue
@@ -88,7 +92,7 @@ def count(
 
 
 def state(
-    owned: Owned, signoffs: list[Signoff], depmap: Map, lookup: TeamLookup | None
+    owned: Owned, signoffs: list[Signoff], teams: Mapping[str, Team], members: Members
 ) -> SignoffState:
     """Whether `owned`'s rule is met by `signoffs` (already known to be from its owners)."""
     signers: dict[str, Signoff] = {}
@@ -97,7 +101,7 @@ def state(
     covered = {
         owner
         for signoff in signers.values()
-        for owner in owners_matched(signoff.by, owned.owners, depmap.teams, lookup)
+        for owner in owners_matched(signoff.by, owned.owners, teams, members)
     }
     rule = owned.rule
     if rule == "any":

@@ -5,20 +5,21 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from gate.depmap.records import Team
-from gate.errors import GateError
 
 # Answers whether a login is an active member of a GitHub team ("org/slug"); raises GateError
 # when that cannot be read.
 TeamLookup = Callable[[str, str], bool]
+# Whether each (GitHub team, lowercased login) asked about is an active membership.
+Members = Mapping[tuple[str, str], bool]
 
 
 def owners_matched(
-    login: str,
-    owners: tuple[str, ...],
-    teams: Mapping[str, Team],
-    lookup: TeamLookup | None,
+    login: str, owners: tuple[str, ...], teams: Mapping[str, Team], members: Members
 ) -> tuple[str, ...]:
-    """The owner entries (team keys or "@login") that `login` stands for, in map order."""
+    """The owner entries (team keys or "@login") that `login` stands for, in map order.
+
+    `members` holds every GitHub team membership this asks about (see memberships.asked).
+    """
     who = login.lower()
     matched: list[str] = []
     for owner in owners:
@@ -27,15 +28,8 @@ def owners_matched(
                 matched.append(owner)
             continue
         team = teams[owner]
-        if who in team.members:
+        if who in team.members or (
+            team.github_team is not None and members[(team.github_team, who)]
+        ):
             matched.append(owner)
-        elif team.github_team is not None:
-            if lookup is None:
-                raise GateError(
-                    f"team '{owner}' is defined by the GitHub team {team.github_team}, which can"
-                    f" only be read with --github; list its members in the map, or run with"
-                    f" --github to check whether {login} belongs to it"
-                )
-            if lookup(team.github_team, who):
-                matched.append(owner)
     return tuple(matched)

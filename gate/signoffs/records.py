@@ -10,8 +10,6 @@ from gate.depmap.records import Map, SignoffRule
 
 Source = Literal["review", "comment", "ledger"]
 ANY_SYSTEM = "*"  # what an approval of the whole change names, in the list of ignored ones
-# Whether a sign-off given on an earlier commit still holds for a system at head.
-StillHolds = Callable[[str, str], bool]
 # Called once the map is known, to gather sign-offs (a ledger file, GitHub reviews, ...).
 OfferSource = Callable[[Map], Iterable["Offer"]]
 

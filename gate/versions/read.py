@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from gate.depmap.records import Scheme, VersionSpec
 from gate.errors import GateError
 from gate.versions import extract
 from gate.versions.found import Found, Unreadable
-
-if TYPE_CHECKING:
-    pass
 from gate.versions.schemes import NotUnderScheme, Parsed, Version, parsed_under
 
 
 class VersionUnreadable(GateError):
     """A declared version cannot be read from its file at a commit."""
-
-
-# reading ----------------------------------------------------------------------------------
 
 
 def read_version(

@@ -3,15 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from gate.errors import GateError
-
-if TYPE_CHECKING:
-    pass
 from gate.versions.schemes import Version, parse_under
-
-# requirements -----------------------------------------------------------------------------
 
 _PLACEHOLDER = re.compile(r"\{(?P<name>[^{}]*)\}")
 

@@ -1,14 +1,41 @@
-"""Violations: the requirements an edge's versions break at head."""
+"""Violations: the requirements an edge's versions break at head, and the impact they add."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from gate.depmap.records import Edge
+from gate.depmap.records import Edge, Map
 from gate.errors import GateError
+from gate.impact import Impact, impacted
 from gate.report.records import Violation
 from gate.versions.requirements import fill_requirement, satisfies
+from gate.versions.schemes import crosses
 from gate.versions.versioned import Versions
+
+
+def impact_and_violations(
+    depmap: Map, touched: Mapping[str, str | None], silent: frozenset[str], versions: Versions
+) -> tuple[Impact, tuple[Violation, ...]]:
+    """Impact, then requirements on every edge with an affected end, until nothing new is reached.
+
+    A violated requirement makes its dependent affected whatever the edge's `on:`, and what is
+    affected then passes impact on, which can reach further requirements.
+    """
+    graph = depmap.graph
+    forced: frozenset[Edge] = frozenset()
+    while True:
+        impact = impacted(graph, touched, crosses=crosses, silent=silent, forced=forced)
+        affected = impact.affected()
+        violations = violations_of(depmap.edges, affected, versions)
+        violated = {(v.dependent, v.dependency) for v in violations}
+        newly = frozenset(
+            edge
+            for edge in depmap.edges
+            if (edge.dependent, edge.dependency) in violated and edge.dependent not in affected
+        )
+        if not newly - forced:
+            return impact, violations
+        forced |= newly
 
 
 def violations_of(

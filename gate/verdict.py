@@ -1,0 +1,119 @@
+"""The verdict: who must sign off, and the decision with the report that explains it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from operator import attrgetter
+
+from gate.depmap.records import Map, SignoffRule, System
+from gate.git.diff import Changed
+from gate.impact import Impact
+from gate.report.records import Ignored, Report, Signoff, SignoffState, SystemResult, Violation
+from gate.signoffs.count import state
+from gate.signoffs.owners import Members
+from gate.signoffs.records import Owned
+from gate.versions.versioned import Versions
+
+
+@dataclass(frozen=True, kw_only=True)
+class Context:
+    """The change once read: the range and the map it is judged by."""
+
+    base: str
+    head: str
+    merge_base: str
+    depmap: Map
+    changed: tuple[Changed, ...]
+
+
+def needing_signoff(
+    systems: Mapping[str, System], depmap: Map, impact: Impact, edited: frozenset[str]
+) -> dict[str, Owned]:
+    """Affected systems whose owners must sign off, under the base map's policy."""
+    needing: dict[str, Owned] = {}
+    every = depmap.policy.signoff_touched  # then touched systems need it as impacted ones do
+    for sid in impact.affected():
+        if every or sid in impact.impacted or sid in edited or sid == depmap.path:
+            system = systems[sid]
+            needing[sid] = Owned(id=sid, owners=system.owners, rule=system.signoff)
+    return needing
+
+
+def decide(
+    context: Context,
+    systems: Mapping[str, System],
+    impact: Impact,
+    versions: Versions,
+    violations: tuple[Violation, ...],
+    needing: Mapping[str, Owned],
+    counted: Mapping[str, list[Signoff]],
+    ignored: list[Ignored],
+    *,
+    unmapped: tuple[str, ...],
+    members: Members,
+    author: str | None,
+) -> Report:
+    """The verdict, and the report that explains it."""
+    teams = context.depmap.teams
+    order = sorted(impact.touched) + sorted(impact.impacted)
+    violated: dict[str, list[Violation]] = {}
+    for violation in violations:
+        violated.setdefault(violation.dependent, []).append(violation)
+    results: list[SystemResult] = []
+    # Where no sign-off was given, a state depends on the owners and the rule alone.
+    unsigned: dict[tuple[tuple[str, ...], SignoffRule, bool], SignoffState] = {}
+    for sid in order:
+        system = systems[sid]
+        owned = needing.get(sid)
+        given = counted.get(sid)
+        if owned is not None and given:
+            signoff = state(owned, given, teams, members)
+        else:
+            key = (system.owners, system.signoff, owned is not None)
+            found = unsigned.get(key)
+            if found is None:
+                found = unsigned[key] = (
+                    state(owned, [], teams, members)
+                    if owned is not None
+                    else SignoffState(required=False, satisfied=True, rule=str(system.signoff))
+                )
+            signoff = found
+        because, truncated = impact.because(sid)
+        results.append(
+            SystemResult(
+                id=sid,
+                affected="touched" if sid in impact.touched else "impacted",
+                because=because,
+                because_truncated=truncated,
+                owners=system.owners,
+                kind=system.kind,
+                description=system.description,
+                version=versions.change(sid) if system.version is not None else None,
+                violations=tuple(violated.get(sid, ())),
+                signoff=signoff,
+            )
+        )
+    pending = tuple(r.id for r in results if not r.signoff.satisfied)
+    policy = context.depmap.policy
+    blocked = bool(pending or violations or (unmapped and policy.unmapped == "fail"))
+    notes: list[str] = []
+    if unmapped and policy.unmapped == "warn":
+        notes.append(f"{len(unmapped)} changed file(s) match no system in the map")
+    return Report(
+        verdict="blocked" if blocked else "pass",
+        base=context.base,
+        head=context.head,
+        merge_base=context.merge_base,
+        map_source=context.depmap.source,
+        map_sha256=context.depmap.sha256,
+        changed=context.changed,
+        systems=tuple(results),
+        pending=pending,
+        unmapped=unmapped if policy.unmapped != "ignore" else (),
+        unmapped_policy=policy.unmapped,
+        author=author,
+        ignored=tuple(ignored),
+        edges=tuple(map(attrgetter("dependency", "dependent"), impact.crossed)),
+        notes=tuple(notes),
+    )

@@ -1,0 +1,56 @@
+"""Version files read from git: every declared one at head, the touched ones at the merge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import NamedTuple
+
+from gate.depmap.records import System
+from gate.errors import GateError
+from gate.git import blobs
+from gate.git.tree import Entry
+from gate.versions import extract
+
+# A file's content; None where there is no such file; the GateError reading it raises.
+Content = bytes | GateError | None
+
+
+class VersionFiles(NamedTuple):
+    """The bytes versions are read from, once git has read them."""
+
+    head: Mapping[str, Content]  # every declared version file, at head
+    base: Mapping[str, Content]  # the declared version files the change touches, at the merge base
+
+
+def version_files(repo: str, head: str, systems: Mapping[str, System]) -> blobs.Reading:
+    """Start reading every declared version file at head: git reads them while the gate works."""
+    return blobs.Reading(repo, [head], sorted(declared_files(systems)))
+
+
+def read_version_files(
+    repo: str,
+    merge_base: str,
+    head: str,
+    systems: Mapping[str, System],
+    *,
+    at_head: blobs.Reading,
+    paths: Iterable[str],
+    before: Mapping[str, Entry],
+) -> VersionFiles:
+    """The files at head from `at_head`, and at the merge base those among the change's `paths`,
+    read by the entries git listed with the change (`before`): the rest are the same bytes."""
+    changed = set(paths)
+    touched = {
+        path: before.get(path) for path in sorted(declared_files(systems)) if path in changed
+    }
+    at_base = blobs.read_entries(repo, {merge_base: touched})[merge_base] if touched else {}
+    return VersionFiles(head=at_head.result()[head], base=at_base)
+
+
+def load_parsers(systems: Mapping[str, System]) -> None:
+    """Import now what reading the systems' version files will take (extract.prepare)."""
+    extract.prepare(system.version for system in systems.values() if system.version is not None)
+
+
+def declared_files(systems: Mapping[str, System]) -> set[str]:
+    return {system.version.file for system in systems.values() if system.version is not None}
