@@ -11,17 +11,18 @@ the longest name that covers it:
 
     gate, gate.errors, gate.tuples, gate.output   the version, errors, records, printing
     gate.git                                      git: refs, the change, files at commits
+    gate.report.records, gate.report.words        the report's records and its words
     gate.paths                                    path patterns and matching
     gate.depmap                                   the map: YAML to frozen records
     gate.impact                                   touched to affected, with chains
     gate.versions                                 declared versions and requirements
-    gate.report.records, gate.report.words        the report's records and its words
+    gate.touched                                  the systems a change touches
     gate.signoffs                                 who counts as having signed off
     gate.verdict                                  the decision
-    gate.check, gate.stages                       the check and its stages, in order
-    gate.report                                   the renderers (text, json, html, ...)
+    gate.check                                    the check, every stage in order
+    gate.report, gate.evidence                    the renderers (text, json, html, ...), evidence
     gate.github                                   the GitHub client and the --github mode
-    gate.evidence, gate.explain, gate.board       what is built on a check's report
+    gate.explain, gate.board                      what is built on a check's report
     gate.demo                                     the 2017 replay
     gate.main, gate.__main__                      the command line
 
@@ -43,17 +44,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "gate"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("gate", "gate.errors", "gate.tuples", "gate.output"),
     ("gate.git",),
+    ("gate.report.records", "gate.report.words"),
     ("gate.paths",),
     ("gate.depmap",),
     ("gate.impact",),
     ("gate.versions",),
-    ("gate.report.records", "gate.report.words"),
+    ("gate.touched",),
     ("gate.signoffs",),
     ("gate.verdict",),
-    ("gate.check", "gate.stages"),
-    ("gate.report",),
+    ("gate.check",),
+    ("gate.report", "gate.evidence"),
     ("gate.github",),
-    ("gate.evidence", "gate.explain", "gate.board"),
+    ("gate.explain", "gate.board"),
     ("gate.demo",),
     ("gate.main", "gate.__main__"),
 )
@@ -109,7 +111,9 @@ def layer_of(name: str) -> int:
     best, found = -1, -1
     for index, names in enumerate(LAYERS):
         for covering in names:
-            if (name == covering or name.startswith(covering + ".")) and len(covering) > best:
+            # The package itself covers only its __init__: a new module must be placed.
+            below = covering != "gate" and name.startswith(covering + ".")
+            if (name == covering or below) and len(covering) > best:
                 best, found = len(covering), index
     return found
 
@@ -169,7 +173,8 @@ def test_the_layer_table_reads_as_documented() -> None:
     assert layer_of("gate") < layer_of("gate.git.diff") < layer_of("gate.report.records")
     assert layer_of("gate.report.records") < layer_of("gate.check") < layer_of("gate.report.html")
     assert layer_of("gate.report") == layer_of("gate.report.text")
-    assert layer_of("gate.stages") == layer_of("gate.check")
+    assert layer_of("gate.touched") < layer_of("gate.check")
+    assert layer_of("gate.unknown") == -1  # a new module must be given a layer
 
 
 def test_the_graph_sees_every_kind_of_import(tmp_path: Path) -> None:
@@ -199,8 +204,7 @@ def test_the_graph_sees_every_kind_of_import(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="cycles check<->stages, demo<->main, depmap.records<->impact, and upward imports"
-    " versions->report.records, github.mode->evidence, are still in the tree",
+    reason="the cycle depmap.records<->impact is still in the tree",
 )
 def test_no_import_cycles_and_no_upward_imports() -> None:
     edges = graph()
