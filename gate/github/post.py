@@ -55,10 +55,7 @@ def description(report: Report) -> str:
             if count
             else "no affected system needs sign-off"
         )
-    waiting: dict[str, None] = {}
-    for result in report.systems:
-        if not result.signoff.satisfied:
-            waiting.update(dict.fromkeys(result.signoff.waiting_for or result.owners))
+    waiting = report.waiting()
     parts = []
     if waiting:
         parts.append("waiting for " + ", ".join(waiting))
