@@ -41,7 +41,7 @@ def payload(name: str) -> Any:
 def user(login: str, *, bot: bool | None = None) -> dict[str, Any]:
     """A user object; a login ending in [bot] is a bot unless told otherwise."""
     is_bot = login.endswith("[bot]") if bot is None else bot
-    shape = copy.deepcopy(payload("pull-request-review-4.example.json")["user"])
+    shape: dict[str, Any] = copy.deepcopy(payload("pull-request-review-4.example.json")["user"])
     shape.update(
         login=login,
         id=abs(hash(login)) % 10**8,
@@ -148,7 +148,7 @@ class FakeGitHub:
         head_ref: str = "change",
         base_ref: str = "main",
     ) -> dict[str, Any]:
-        pull = copy.deepcopy(payload("pull_request.json"))
+        pull: dict[str, Any] = copy.deepcopy(payload("pull_request.json"))
         html = f"https://github.com/{repo}/pull/{number}"
         pull.update(
             url=f"{self.url}/repos/{repo}/pulls/{number}",
@@ -201,7 +201,7 @@ class FakeGitHub:
     def add_event(
         self, number: int, event: str, *, actor: str = "alice", repo: str = REPO
     ) -> dict[str, Any]:
-        entry = copy.deepcopy(payload("issue_event_head_ref_force_pushed.json"))
+        entry: dict[str, Any] = copy.deepcopy(payload("issue_event_head_ref_force_pushed.json"))
         entry.update(
             id=self.new_id(),
             event=event,
@@ -224,7 +224,7 @@ class FakeGitHub:
         body: str = "",
         bot: bool | None = None,
     ) -> dict[str, Any]:
-        review = copy.deepcopy(payload("pulls_reviews_list.0.json")[0])
+        review: dict[str, Any] = copy.deepcopy(payload("pulls_reviews_list.0.json")[0])
         rid = self.new_id()
         html = f"https://github.com/{repo}/pull/{number}#pullrequestreview-{rid}"
         review.update(
@@ -260,7 +260,7 @@ class FakeGitHub:
         bot: bool | None = None,
         edited: bool = False,
     ) -> dict[str, Any]:
-        comment = copy.deepcopy(payload("issue_comments_list.0.json")[0])
+        comment: dict[str, Any] = copy.deepcopy(payload("issue_comments_list.0.json")[0])
         cid = self.new_id()
         created = self.stamp()
         comment.update(
@@ -290,7 +290,9 @@ class FakeGitHub:
         creator: str = "github-actions[bot]",
         repo: str = REPO,
     ) -> dict[str, Any]:
-        status = copy.deepcopy(payload("repos_list-commit-statuses-for-ref.200.example.json")[0])
+        status: dict[str, Any] = copy.deepcopy(
+            payload("repos_list-commit-statuses-for-ref.200.example.json")[0]
+        )
         stamp = self.stamp()
         status.update(
             id=self.new_id(),

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
+
+import pytest
 
 from gate.main import main
 from gate.report.comment import MARKER
 from testing import fakegithub
 from testing.fakegithub import REPO, FakeGitHub
+from testing.gitrepo import GitRepo
 
 NUMBER = 7
 
@@ -15,7 +20,9 @@ NUMBER = 7
 class Run:
     """One pull request on the fake GitHub, and the Actions environment a job would have."""
 
-    def __init__(self, tmp_path, monkeypatch, fake: FakeGitHub, repo) -> None:
+    def __init__(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: FakeGitHub, repo: GitRepo
+    ) -> None:
         self.tmp = tmp_path
         self.monkeypatch = monkeypatch
         self.fake = fake
@@ -37,38 +44,45 @@ class Run:
         self.summary.write_text("")
         self.outputs.write_text("")
 
-    def open(self, head: str, author: str = "alice") -> dict:
+    def open(self, head: str, author: str = "alice") -> dict[str, Any]:
         return self.fake.add_pull(NUMBER, head=head, base=self.base, author=author)
 
     @property
-    def pull(self) -> dict:
+    def pull(self) -> dict[str, Any]:
         return self.fake.pulls[(REPO, NUMBER)]
 
-    def event(self, name: str, payload: dict) -> None:
+    def event(self, name: str, payload: dict[str, Any]) -> None:
         self.count += 1
         path = self.tmp / f"event-{self.count}.json"
         path.write_text(json.dumps(payload))
         self.monkeypatch.setenv("GITHUB_EVENT_NAME", name)
         self.monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
 
-    def check(self, capsys, *args: str) -> tuple[int, dict | None]:
+    def check(
+        self, capsys: pytest.CaptureFixture[str], *args: str
+    ) -> tuple[int, dict[str, Any] | None]:
         code = main(["check", "--github", "--repo", str(self.repo.path), "--format", "json", *args])
         captured = capsys.readouterr()
         self.err = captured.err
         out = captured.out
         return code, json.loads(out) if out.strip().startswith("{") else None
 
-    def on_push(self, capsys, action: str = "synchronize", event: str = "pull_request_target"):
+    def on_push(
+        self,
+        capsys: pytest.CaptureFixture[str],
+        action: str = "synchronize",
+        event: str = "pull_request_target",
+    ) -> tuple[int, dict[str, Any] | None]:
         self.event(event, fakegithub.pull_request_event(self.pull, action=action))
         return self.check(capsys)
 
     def statuses(self) -> list[tuple[str, str]]:
         return [(s["state"], s["sha"]) for s in self.fake.posted_statuses()]
 
-    def last_status(self) -> dict:
+    def last_status(self) -> dict[str, Any]:
         return self.fake.posted_statuses()[-1]
 
-    def comments(self) -> list[dict]:
+    def comments(self) -> list[dict[str, Any]]:
         return [c for c in self.fake.comments[(REPO, NUMBER)] if c["body"].startswith(MARKER)]
 
     def output_values(self) -> dict[str, str]:

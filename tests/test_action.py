@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -24,16 +25,17 @@ PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
-def load(path: Path) -> dict:
-    document = yaml.safe_load(path.read_text())
+def load(path: Path) -> dict[Any, Any]:
+    document: dict[Any, Any] = yaml.safe_load(path.read_text())
     if True in document:  # YAML 1.1 reads the key `on` as true
         document["on"] = document.pop(True)
     return document
 
 
-def steps_of(document: dict) -> list[dict]:
+def steps_of(document: dict[str, Any]) -> list[dict[str, Any]]:
     if "runs" in document:
-        return document["runs"]["steps"]
+        steps: list[dict[str, Any]] = document["runs"]["steps"]
+        return steps
     return [step for job in document["jobs"].values() for step in job["steps"]]
 
 
@@ -111,8 +113,8 @@ class Runner:
         }
 
     def run(
-        self, event_name: str, event: dict, inputs: dict[str, str], path: str
-    ) -> tuple[int, dict, str]:
+        self, event_name: str, event: dict[str, Any], inputs: dict[str, str], path: str
+    ) -> tuple[int, dict[str, str], str]:
         event_path = self.tmp / "event.json"
         event_path.write_text(json.dumps(event))
         action = load(ACTION)
@@ -154,7 +156,7 @@ class Runner:
             if done.returncode != 0:
                 code = done.returncode
                 break
-        results = {
+        results: dict[str, str] = {
             name: EXPRESSION.sub(lambda m: _step_output(outputs, m.group(1)), spec["value"])
             for name, spec in action["outputs"].items()
         }

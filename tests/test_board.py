@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -43,7 +44,7 @@ def pull_requests(repo: GitRepo, fake: FakeGitHub) -> dict[str, int]:
     return numbers
 
 
-def run(tmp_path, repo: GitRepo, *extra: str) -> int:
+def run(tmp_path: Path, repo: GitRepo, *extra: str) -> int:
     return main(
         [
             "board",
@@ -189,7 +190,9 @@ def test_no_token_is_an_error(tmp_path, fake, monkeypatch, capsys):
     assert "GITHUB_TOKEN is not set" in capsys.readouterr().err
 
 
-def result(sid: str, *, impacted: bool = False, violated: bool = False, major: bool = False):
+def result(
+    sid: str, *, impacted: bool = False, violated: bool = False, major: bool = False
+) -> SystemResult:
     violation = Violation(
         dependent=sid,
         dependency="x",

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,13 +15,16 @@ from testing.gitrepo import GIT_ENV, GitRepo
 from testing.infra import FILES, MAP, infra_repo, upgrade
 
 
-def run(capsys, repo, *args: str) -> tuple[int, dict]:
+def run(
+    capsys: pytest.CaptureFixture[str], repo: GitRepo, *args: str
+) -> tuple[int, dict[str, Any]]:
     code = main(["check", "--repo", str(repo.path), "--base", "main", "--format", "json", *args])
     out = capsys.readouterr().out
-    return code, json.loads(out)
+    report: dict[str, Any] = json.loads(out)
+    return code, report
 
 
-def systems(report: dict) -> dict[str, dict]:
+def systems(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["id"]: s for s in report["systems"]}
 
 
@@ -303,7 +307,7 @@ def test_output_file_and_advisory(tmp_path, capsys):
     assert json.loads(target.read_text())["verdict"] == "blocked"
 
 
-def _ledger(tmp_path, *entries: tuple[str, str, str]):
+def _ledger(tmp_path: Path, *entries: tuple[str, str, str]) -> str:
     ledger = tmp_path / "signoffs.yml"
     ledger.write_text(
         "".join(f"- {{system: {s}, by: {b}, commit: '{c}'}}\n" for s, b, c in entries)

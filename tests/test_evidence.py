@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +25,7 @@ MOMENT = datetime(2017, 1, 31, 23, 0, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def evaluated(tmp_path) -> tuple[Report, str]:
+def evaluated(tmp_path: Path) -> tuple[Report, str]:
     """The 2017 upgrade with one sign-off that counts and one that does not."""
     repo = infra_repo(tmp_path / "repo")
     head = upgrade(repo)
@@ -119,7 +121,7 @@ def test_a_record_round_trips_intact(tmp_path, evaluated, capsys):
     assert capsys.readouterr().out.startswith(f"intact: sha256 {digest}")
 
 
-def edit_text(old: str, new: str):
+def edit_text(old: str, new: str) -> Callable[[str], str]:
     def edit(text: str) -> str:
         assert old in text
         return text.replace(old, new, 1)
@@ -127,7 +129,7 @@ def edit_text(old: str, new: str):
     return edit
 
 
-def edit_record(change):
+def edit_record(change: Callable[[dict[str, Any]], object]) -> Callable[[str], str]:
     def edit(text: str) -> str:
         record = json.loads(text)
         change(record)

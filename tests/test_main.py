@@ -192,7 +192,8 @@ def _hook_entry() -> list[str]:
     [hook] = hooks
     assert hook["stages"] == ["pre-push"]
     assert hook["pass_filenames"] is False
-    return hook["entry"].split()
+    entry: str = hook["entry"]
+    return entry.split()
 
 
 def test_the_pre_push_hook_reports_a_blocked_change_and_lets_the_push_go(tmp_path):

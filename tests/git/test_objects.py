@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gate.errors import GateError
@@ -16,7 +18,7 @@ def test_blobs_are_read_by_id_once_each(repo: GitRepo) -> None:
     assert cat_blobs(str(repo.path), ids) == {ids[0]: b"same\n", ids[2]: b"", ids[3]: b"\0\n"}
 
 
-def test_no_blobs_run_no_git(tmp_path) -> None:
+def test_no_blobs_run_no_git(tmp_path: Path) -> None:
     assert cat_blobs(str(tmp_path), []) == {}  # not even a repository
 
 

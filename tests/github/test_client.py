@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
 
@@ -29,7 +30,9 @@ class Clock:
         return self.now
 
 
-def request(github: GitHub, method: str, path: str, body: dict, *, idempotent: bool):
+def request(
+    github: GitHub, method: str, path: str, body: dict[str, Any], *, idempotent: bool
+) -> Any:
     if method == "GET":
         return github.get(path)
     if method == "POST":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ from gate.github.payloads import (
 )
 
 SHA = "a" * 40
-PULL = {
+PULL: dict[str, Any] = {
     "head": {"sha": SHA},
     "base": {"sha": "b" * 40},
     "user": {"login": "alice"},
@@ -33,7 +34,7 @@ PULL = {
 LACKS = "the event or API payload lacks '{}' ({}); is this a pull request event from GitHub?"
 
 
-def without(data: dict, dotted: str, value: object = ...) -> dict:
+def without(data: dict[str, Any], dotted: str, value: object = ...) -> dict[str, Any]:
     """A deep copy of data with the key at dotted removed (or set to value)."""
     copy = {k: dict(v) if isinstance(v, dict) else v for k, v in data.items()}
     *parents, last = dotted.split(".")

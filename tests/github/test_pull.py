@@ -70,6 +70,7 @@ def test_a_shallow_checkout_of_the_base_fetches_the_pull_request(
     run.open(head)
     run.event("pull_request_target", fakegithub.pull_request_event(run.pull))
     code, report = run.check(capsys, *(["--deepen"] if deepen else []))
+    assert report is not None
     if deepen:
         assert code == 1
         assert report["pending"] == ["backup-alerts"]

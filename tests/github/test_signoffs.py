@@ -87,6 +87,7 @@ def test_an_approval_of_an_earlier_commit(tmp_path, monkeypatch, fake, capsys, p
     code, report = run.on_push(capsys)
     assert code == (0 if counts else 1)
     if not counts:
+        assert report is not None
         [ignored] = report["ignored_signoffs"]
         assert "not for the head" in ignored["reason"]
 
@@ -158,6 +159,7 @@ def test_each_reviewers_latest_state_wins_across_pages(tmp_path, monkeypatch, ca
         pages = [r.query.get("page", "1") for r in fake.requests_to("GET", "/reviews$")]
         assert pages == ["1", "2", "3"]
         assert code == 1
+        assert report is not None
         assert report["pending"] == ["backup-alerts"]
         [ignored] = report["ignored_signoffs"]
         assert (ignored["by"], ignored["system"]) == ("dave", "backup-alerts")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 from itertools import pairwise
+from typing import Any
 
 from gate.git.diff import Changed
 from gate.report.records import (
@@ -60,8 +61,8 @@ def unsigned(*waiting: str) -> SignoffState:
     return SignoffState(required=True, satisfied=False, rule="any", waiting_for=waiting)
 
 
-def system(sid: str, *chains: tuple[str, ...], **fields) -> SystemResult:
-    defaults: dict = {
+def system(sid: str, *chains: tuple[str, ...], **fields: Any) -> SystemResult:
+    defaults: dict[str, Any] = {
         "affected": "impacted" if chains else "touched",
         "because": chains,
         "owners": ("team",),
@@ -70,11 +71,11 @@ def system(sid: str, *chains: tuple[str, ...], **fields) -> SystemResult:
     return SystemResult(id=sid, **{**defaults, **fields})
 
 
-def report_of(*systems: SystemResult, **fields) -> Report:
+def report_of(*systems: SystemResult, **fields: Any) -> Report:
     edges = tuple(
         dict.fromkeys(pair for s in systems for chain in s.because for pair in pairwise(chain))
     )
-    defaults: dict = {
+    defaults: dict[str, Any] = {
         "verdict": "blocked",
         "base": "b" * 40,
         "head": "h" * 40,
@@ -90,7 +91,7 @@ def report_of(*systems: SystemResult, **fields) -> Report:
     return Report(**{**defaults, **fields})
 
 
-def upgrade_report(**fields) -> Report:
+def upgrade_report(**fields: Any) -> Report:
     violation = Violation(
         dependent="pg-dump-backup",
         dependency="postgresql",
