@@ -7,6 +7,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from gate.depmap.graph import Graph
 from gate.depmap.records import Edge, OnFilter
 
 # Chains grow with the number of paths through the graph, which can be exponential; past
@@ -15,31 +16,6 @@ MAX_CHAINS = 20
 
 Crosses = Callable[[OnFilter, "str | None"], bool]
 Chain = tuple[str, ...]
-
-
-class Graph:
-    """The edges out of each system (to its dependents), indexed once for many walks."""
-
-    __slots__ = ("out", "out_any", "targets_any")
-
-    def __init__(self, edges: Iterable[Edge]) -> None:
-        out: dict[str, list[Edge]] = {}
-        for edge in edges:
-            bucket = out.get(edge.dependency)
-            if bucket is None:
-                out[edge.dependency] = [edge]
-            else:
-                bucket.append(edge)
-        self.out = {source: tuple(found) for source, found in out.items()}
-        # A system reached only through impact passes it on across `on: any` edges alone.
-        self.out_any = {
-            source: tuple(edge for edge in found if edge.on == "any")
-            for source, found in self.out.items()
-        }
-        self.targets_any = {
-            source: tuple(edge.dependent for edge in found)
-            for source, found in self.out_any.items()
-        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,7 +36,7 @@ class Impact:
 
 
 def impacted(
-    edges: Iterable[Edge] | Graph,
+    edges: Iterable[Edge] | Graph[Edge],
     touched: Mapping[str, str | None],
     *,
     crosses: Crosses,

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from gate.depmap.load import load_map
-from gate.depmap.records import Edge, Map, Policy, System, Team, VersionSpec
+from gate.depmap.records import Edge, ImageRule, KeyRule, Map, PatternRule, Policy, System, Team
 from gate.errors import EXIT_ERROR, MapError
 
-MAPS = Path(__file__).parent / "data" / "maps"
+MAPS = Path(__file__).parent.parent / "data" / "maps"
 
 # Eight lines; the systems given to with_systems start on line 9, indented by two columns.
 HEAD = """\
@@ -47,7 +47,7 @@ def test_the_documented_map_loads_into_records():
         description="Primary PostgreSQL cluster",
         owners=("dba",),
         paths=("config/software/postgresql*.rb", "cookbooks/postgresql/"),
-        version=VersionSpec(
+        version=PatternRule(
             file="config/software/postgresql.rb",
             pattern="default_version ['\"](?P<version>[^'\"]+)['\"]",
             scheme="postgresql",
@@ -59,7 +59,7 @@ def test_the_documented_map_loads_into_records():
         owners=("backup",),
         signoff="any",
         paths=("backup/",),
-        version=VersionSpec(
+        version=KeyRule(
             file="backup/backup.yml", key="pg_dump.client_version", scheme="postgresql"
         ),
         depends_on=(
@@ -98,6 +98,8 @@ def test_the_documented_map_loads_into_records():
         },
         systems={"postgresql": postgresql, "pg-dump-backup": backup, "backup-alerts": alerts},
         policy=Policy(unmapped="warn", signoff_touched=True, stale_signoffs="head"),
+        matcher=depmap.matcher,  # not compared
+        graph=depmap.graph,
     )
     assert list(depmap.systems) == ["postgresql", "pg-dump-backup", "backup-alerts"]
     assert depmap.edges == (*backup.depends_on, *alerts.depends_on)
@@ -145,11 +147,11 @@ def test_defaults_and_less_common_forms():
         kind="yes",  # a string under YAML 1.2
         owners=("org", "@Carol"),
         signoff=5,  # a GitHub team's size is not known here
-        version=VersionSpec(file="VERSION", pattern="^(?P<version>.+)$", select="max"),
+        version=PatternRule(file="VERSION", pattern="^(?P<version>.+)$", select="max"),
     )
     assert depmap.systems["svc"].patterns == ("/VERSION",)
     assert depmap.systems["db"].signoff == "all"
-    assert depmap.systems["db"].version == VersionSpec(
+    assert depmap.systems["db"].version == ImageRule(
         file="compose.yaml", image="docker.io/library/postgres", scheme="loose"
     )
     assert depmap.edges == (
