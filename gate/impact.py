@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -145,15 +144,8 @@ def _first_chains(
     sources = {node: tuple(sorted(found, reverse=True)) for node, found in into.items()}
     component = _components(reached, sources, touched)
     first: dict[str, tuple[list[Chain], bool]] = {}
-    # Chains are tuples, which hold no cycles; the collector would only walk them, many times.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for target in sorted(component, key=component.__getitem__):
-            first[target] = _search(target, sources, touched, component, first)
-    finally:
-        if enabled:
-            gc.enable()
+    for target in sorted(component, key=component.__getitem__):
+        first[target] = _search(target, sources, touched, component, first)
     return first
 
 
