@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from gate.depmap.load_version import DRIVE, version_rule
+from gate.depmap.load_version import version_rule
 from gate.depmap.reader import Reader, describe, did_you_mean, known_keys_only
 from gate.depmap.records import Edge, OnFilter, SignoffRule, System, Team
 from gate.depmap.strict_yaml import Node, scalar_value
+from gate.paths.pattern import pattern_problem
 
 _SYSTEM_KEYS = ("kind", "description", "owners", "paths", "version", "signoff", "depends_on")
 _EDGE_KEYS = ("system", "reason", "on", "requires")
@@ -107,7 +108,7 @@ class SystemReader(Reader):
             pattern = self.text(item, f"a path of {context}")
             if pattern is None:
                 continue
-            problem = _pattern_problem(pattern)
+            problem = pattern_problem(pattern)
             if problem is not None:
                 self.problem(item, f"path pattern '{pattern}' of {context}: {problem}")
             patterns.append(pattern)
@@ -224,26 +225,6 @@ class SystemReader(Reader):
                         f"'requires' compares versions, but system '{system_id}' declares none; "
                         "add a 'version' block to it or remove 'requires'",
                     )
-
-
-def _pattern_problem(pattern: str) -> str | None:
-    """What is wrong with a path pattern, or None."""
-    if not pattern:
-        return "is empty; remove it or write a pattern such as 'backup/'"
-    if pattern.startswith("!"):
-        return "starts with '!', but negation is not supported; list only what the system covers"
-    if "\\" in pattern:
-        return "contains a backslash; separate directories with '/' (escapes are not supported)"
-    if pattern.startswith("//") or DRIVE.match(pattern):
-        return (
-            "is an absolute path; write it relative to the repository root "
-            "(a single leading '/' anchors it there)"
-        )
-    if ".." in pattern.split("/"):
-        return "contains a '..' segment; write it relative to the repository root without '..'"
-    from gate.paths.pattern import pattern_error
-
-    return pattern_error(pattern)
 
 
 def _specifier_problem(requires: str) -> str | None:

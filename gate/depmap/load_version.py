@@ -12,7 +12,7 @@ _VERSION_KEYS = ("file", "pattern", "key", "image", "select", "scheme")
 _SCHEMES: tuple[Scheme, ...] = ("semver", "pep440", "postgresql", "loose")
 _SELECTS: tuple[Select, ...] = ("first", "max", "min")
 
-DRIVE = re.compile(r"[A-Za-z]:")
+_DRIVE = re.compile(r"[A-Za-z]:")
 _GLOB_CHARS = frozenset("*?[]")
 
 
@@ -129,6 +129,6 @@ def _file_problem(file: str) -> str | None:
         return "contains a backslash; separate directories with '/'"
     if _GLOB_CHARS.intersection(file):
         return "must name one file, not a pattern: remove '*', '?', '[' and ']'"
-    if DRIVE.match(file) or any(part in ("", ".", "..") for part in file.split("/")):
+    if _DRIVE.match(file) or any(part in ("", ".", "..") for part in file.split("/")):
         return "must be a plain relative path such as 'backup/backup.yml' (no '.', '..' or '//')"
     return None
