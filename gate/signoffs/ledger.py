@@ -10,7 +10,8 @@ from gate.errors import GateError, MapError
 from gate.git.refs import is_commit_id
 from gate.signoffs.records import Offer, OfferSource
 
-_KEYS = ("system", "by", "commit", "note")  # the first three are required
+_KEYS = ("system", "by", "commit", "note")
+_REQUIRED = ("system", "by", "commit")
 
 
 def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
@@ -38,7 +39,7 @@ def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
                 reader.problem(key, f"'{key.text}' must be a string; quote it")
             else:
                 fields[key.text] = value.text
-        missing = [k for k in _KEYS[:3] if k not in fields]
+        missing = [k for k in _REQUIRED if k not in fields]
         if missing:
             reader.problem(item, f"missing {', '.join(missing)}")
             continue
