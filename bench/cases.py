@@ -235,7 +235,8 @@ def impact(rounds: int) -> list[Row]:
     import networkx as nx
 
     from bench.graph import graph
-    from gate.impact import MAX_CHAINS, Graph, impacted
+    from gate.depmap.graph import Graph
+    from gate.impact import MAX_CHAINS, impacted
     from gate.versions.schemes import crosses
 
     made = graph()

@@ -32,8 +32,7 @@ def describe(depmap: Map, sid: str) -> str:
         lines.append("paths: " + ", ".join(system.paths))
     if system.version is not None:
         spec = system.version
-        rule = spec.pattern or spec.key or spec.image
-        how = "pattern" if spec.pattern else "key" if spec.key else "image"
+        how, rule = spec.written
         lines.append(f"version: {spec.file} ({how} {rule}; scheme {spec.scheme})")
     lines.append("depends on:" if system.depends_on else "depends on: nothing")
     for edge in system.depends_on:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gc
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
+from gate.depmap.graph import Graph
 from gate.depmap.records import Edge, OnFilter
 
 # Chains grow with the number of paths through the graph, which can be exponential; past
@@ -15,31 +15,6 @@ MAX_CHAINS = 20
 
 Crosses = Callable[[OnFilter, "str | None"], bool]
 Chain = tuple[str, ...]
-
-
-class Graph:
-    """The edges out of each system (to its dependents), indexed once for many walks."""
-
-    __slots__ = ("out", "out_any", "targets_any")
-
-    def __init__(self, edges: Iterable[Edge]) -> None:
-        out: dict[str, list[Edge]] = {}
-        for edge in edges:
-            bucket = out.get(edge.dependency)
-            if bucket is None:
-                out[edge.dependency] = [edge]
-            else:
-                bucket.append(edge)
-        self.out = {source: tuple(found) for source, found in out.items()}
-        # A system reached only through impact passes it on across `on: any` edges alone.
-        self.out_any = {
-            source: tuple(edge for edge in found if edge.on == "any")
-            for source, found in self.out.items()
-        }
-        self.targets_any = {
-            source: tuple(edge.dependent for edge in found)
-            for source, found in self.out_any.items()
-        }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,7 +35,7 @@ class Impact:
 
 
 def impacted(
-    edges: Iterable[Edge] | Graph,
+    edges: Iterable[Edge] | Graph[Edge],
     touched: Mapping[str, str | None],
     *,
     crosses: Crosses,
@@ -169,15 +144,8 @@ def _first_chains(
     sources = {node: tuple(sorted(found, reverse=True)) for node, found in into.items()}
     component = _components(reached, sources, touched)
     first: dict[str, tuple[list[Chain], bool]] = {}
-    # Chains are tuples, which hold no cycles; the collector would only walk them, many times.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for target in sorted(component, key=component.__getitem__):
-            first[target] = _search(target, sources, touched, component, first)
-    finally:
-        if enabled:
-            gc.enable()
+    for target in sorted(component, key=component.__getitem__):
+        first[target] = _search(target, sources, touched, component, first)
     return first
 
 

@@ -9,8 +9,8 @@ from typing import Any
 def pickled_as_tuples(*classes: type[tuple[Any, ...]]) -> None:
     """Pickle instances of these NamedTuples so that loading them runs in C.
 
-    By default each is remade by its generated Python __new__; remade by tuple.__new__ a map
-    of tens of thousands of records loads in half the time.
+    By default each is remade by its generated Python __new__; remade by tuple.__new__ the
+    map cache's entry of 5,000 systems (about 50,000 records) loads in 31 ms instead of 36.
     """
     for cls in classes:
         copyreg.pickle(cls, _as_tuple)

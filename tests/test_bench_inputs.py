@@ -15,9 +15,10 @@ from bench.graph import graph
 from bench.plan import PATTERNS_PER_SYSTEM, scaled
 from bench.repository import BASE, GIT_ENV, Inputs, inputs
 from gate.check import Change, check
+from gate.depmap.graph import Graph
 from gate.depmap.load import load_map
 from gate.depmap.read import with_map_system
-from gate.impact import Graph, impacted
+from gate.impact import impacted
 from gate.main import main
 from gate.paths.index import Matcher
 from gate.paths.pattern import pattern_regex

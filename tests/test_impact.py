@@ -7,8 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gate import impact
+from gate.depmap.graph import Graph
 from gate.depmap.records import Edge
-from gate.impact import MAX_CHAINS, Graph, impacted
+from gate.impact import MAX_CHAINS, impacted
 from gate.versions.schemes import crosses
 
 

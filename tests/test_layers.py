@@ -37,8 +37,6 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parent.parent / "gate"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
@@ -202,10 +200,6 @@ def test_the_graph_sees_every_kind_of_import(tmp_path: Path) -> None:
     assert cycles({"a": {"b": 1}, "b": {"c": 1}, "c": {"a": 1}, "d": {"a": 1}}) == [["a", "b", "c"]]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the cycle depmap.records<->impact is still in the tree",
-)
 def test_no_import_cycles_and_no_upward_imports() -> None:
     edges = graph()
     problems = [describe(component, edges) for component in cycles(edges)]

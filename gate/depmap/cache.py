@@ -17,7 +17,7 @@ itself, so the cache adds no way in that was not there.
 from __future__ import annotations
 
 import contextlib
-import copy
+import dataclasses
 import hashlib
 import os
 import pickle
@@ -33,7 +33,7 @@ MIN_BYTES = 128 * 1024
 MAX_ENTRIES = 16
 _MAGIC = b"change-impact-gate map cache 1\n"
 # The code that makes a Map from bytes: every module of these packages, and these modules.
-_FINGERPRINTED = ("depmap", "paths", "impact.py", "tuples.py")
+_FINGERPRINTED = ("depmap", "paths", "tuples.py")
 # What unpickling a payload whose digest is right may still raise if its classes changed.
 _STALE = (pickle.UnpicklingError, AttributeError, ImportError, EOFError, TypeError, ValueError)
 
@@ -51,10 +51,8 @@ def load_cached(data: bytes, source: str, *, path: str | None) -> Map:
     if loaded is None:
         loaded = _LOADED[(sha256, path)] = _load(data, source, sha256, path)
     # Each caller's own copy, naming its own source; the copy shares what the map holds,
-    # its compiled patterns and graph included.
-    mine = copy.copy(loaded)
-    object.__setattr__(mine, "source", source)
-    return mine
+    # its matcher and graph included.
+    return dataclasses.replace(loaded, source=source)
 
 
 def _load(data: bytes, source: str, sha256: str, path: str | None) -> Map:
@@ -140,9 +138,6 @@ def _read(entry: str, sha256: str, path: str | None) -> Map | None:
 
 
 def _write(entry: str, depmap: Map) -> None:
-    # Computed now, to be kept in the entry with the map.
-    depmap.matcher  # noqa: B018
-    depmap.graph  # noqa: B018
     payload = pickle.dumps(depmap, protocol=pickle.HIGHEST_PROTOCOL)
     directory = os.path.dirname(entry)
     try:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeAlias
 
 from gate.tuples import pickled_as_tuples
 
 if TYPE_CHECKING:
-    from gate.impact import Graph
+    from gate.depmap.graph import Graph
     from gate.paths.index import Matcher
 
 OnFilter = Literal["any", "version", "major", "minor", "patch"]
@@ -28,13 +27,78 @@ class Team:
     github_team: str | None = None  # "org/slug"
 
 
-class VersionSpec(NamedTuple):
+class PatternRule(NamedTuple):
+    """The version is the group named 'version' of a regular expression's match in the file."""
+
     file: str
-    pattern: str | None = None
-    key: str | None = None
-    image: str | None = None
-    select: Select = "first"
+    pattern: str
+    select: Select = "first"  # which match, when there are several
     scheme: Scheme = "pep440"
+
+    @property
+    def written(self) -> tuple[str, str]:
+        """The rule as the map writes it: ("pattern", its value)."""
+        return "pattern", self.pattern
+
+    # Compared as tuples, a key rule would equal an image rule with the same strings.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is PatternRule and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class KeyRule(NamedTuple):
+    """The version is the value at a dotted key of a YAML, JSON or TOML file."""
+
+    file: str
+    key: str
+    scheme: Scheme = "pep440"
+
+    @property
+    def written(self) -> tuple[str, str]:
+        """The rule as the map writes it: ("key", its value)."""
+        return "key", self.key
+
+    # Compared as tuples, a key rule would equal an image rule with the same strings.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is KeyRule and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+class ImageRule(NamedTuple):
+    """The version is the tag of every reference to a container image in the file."""
+
+    file: str
+    image: str
+    scheme: Scheme = "pep440"
+
+    @property
+    def written(self) -> tuple[str, str]:
+        """The rule as the map writes it: ("image", its value)."""
+        return "image", self.image
+
+    # Compared as tuples, a key rule would equal an image rule with the same strings.
+    def __eq__(self, other: object) -> bool:
+        return type(other) is ImageRule and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return tuple.__hash__(self)
+
+
+# A system's `version:` block: where its version is declared, and how to read it.
+VersionSpec: TypeAlias = PatternRule | KeyRule | ImageRule
 
 
 class Edge(NamedTuple):
@@ -65,7 +129,7 @@ class System(NamedTuple):
         return (*self.paths, "/" + self.version.file)
 
 
-pickled_as_tuples(VersionSpec, Edge, System)
+pickled_as_tuples(PatternRule, KeyRule, ImageRule, Edge, System)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,40 +148,32 @@ class Map:
     teams: Mapping[str, Team]
     systems: Mapping[str, System]
     policy: Policy = Policy()
+    # Built by the loader and kept in the map cache with the map: compiling tens of thousands
+    # of patterns costs more than a check's lookups. The matcher covers the map's own file;
+    # the graph indexes the dependencies for impact walks.
+    matcher: Matcher = field(compare=False, repr=False)
+    graph: Graph[Edge] = field(compare=False, repr=False)
 
     @property
     def own_system(self) -> System | None:
         """The map file as a system owned by map-owners; None for a map outside the repository."""
-        if self.path is None:
-            return None
-        return System(
-            id=self.path,
-            owners=self.map_owners,
-            paths=("/" + self.path,),
-            kind="map",
-            description="the dependency map",
-        )
+        return map_as_system(self.path, self.map_owners)
 
-    @functools.cached_property
-    def matcher(self) -> Matcher:
-        """Which systems a changed path touches, the map's own file included.
-
-        Kept with the map (and in the map cache): compiling tens of thousands of patterns
-        costs more than a check's lookups.
-        """
-        from gate.paths.index import Matcher
-
-        systems = [*self.systems.values(), *filter(None, [self.own_system])]
-        return Matcher((system.id, system.patterns) for system in systems)
-
-    @functools.cached_property
+    @property
     def edges(self) -> tuple[Edge, ...]:
-        """Every dependency of every system, in map order (kept: many stages walk them)."""
-        return tuple(edge for system in self.systems.values() for edge in system.depends_on)
+        """Every dependency of every system, in map order."""
+        return self.graph.edges
 
-    @functools.cached_property
-    def graph(self) -> Graph:
-        """The dependencies indexed for impact walks (kept in the map cache, like the matcher)."""
-        from gate.impact import Graph
 
-        return Graph(self.edges)
+def map_as_system(path: str | None, map_owners: tuple[str, ...]) -> System | None:
+    """The map file at `path` as a system owned by map-owners; None for a map outside the
+    repository."""
+    if path is None:
+        return None
+    return System(
+        id=path,
+        owners=map_owners,
+        paths=("/" + path,),
+        kind="map",
+        description="the dependency map",
+    )

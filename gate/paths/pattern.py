@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 WILDCARD = re.compile(r"[*?\[]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_DRIVE = re.compile(r"[A-Za-z]:")
 
 # git's wildmatch classes, by their ASCII definitions (git's own ctype: \v and \f are not space).
 _POSIX_CLASSES = {
@@ -27,6 +28,25 @@ _POSIX_CLASSES = {
 
 class Problem(Exception):
     """A pattern that cannot be read; pattern_error turns it into a message."""
+
+
+def pattern_problem(pattern: str) -> str | None:
+    """What is wrong with a pattern as a map writes it (relative, no negation, no escapes),
+    or None when it is fine."""
+    if not pattern:
+        return "is empty; remove it or write a pattern such as 'backup/'"
+    if pattern.startswith("!"):
+        return "starts with '!', but negation is not supported; list only what the system covers"
+    if "\\" in pattern:
+        return "contains a backslash; separate directories with '/' (escapes are not supported)"
+    if pattern.startswith("//") or _DRIVE.match(pattern):
+        return (
+            "is an absolute path; write it relative to the repository root "
+            "(a single leading '/' anchors it there)"
+        )
+    if ".." in pattern.split("/"):
+        return "contains a '..' segment; write it relative to the repository root without '..'"
+    return pattern_error(pattern)
 
 
 def pattern_error(pattern: str) -> str | None:

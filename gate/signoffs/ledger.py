@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from gate.depmap.reader import Reader
 from gate.depmap.records import Map
 from gate.errors import GateError, MapError
 from gate.git.refs import is_commit_id
 from gate.signoffs.records import Offer, OfferSource
+
+_KEYS = ("system", "by", "commit", "note")
+_REQUIRED = ("system", "by", "commit")
 
 
 def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
@@ -21,32 +25,30 @@ def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
             [f"{source}:{line}:{col}: a sign-offs file is a list of {{system, by, commit, note}}"]
         )
     names = set(known)
-    problems: list[str] = []
+    reader = Reader(source)
     offers: list[Offer] = []
     for item in root.items:
-        where = f"{source}:{item.line}:{item.column}"
         if item.kind != "mapping":
-            problems.append(f"{where}: each sign-off is a mapping of system, by, commit, note")
+            reader.problem(item, "each sign-off is a mapping of system, by, commit, note")
             continue
         fields: dict[str, str] = {}
         for key, value in item.pairs:
-            at = f"{source}:{key.line}:{key.column}"
-            if key.text not in ("system", "by", "commit", "note"):
-                problems.append(f"{at}: unknown key '{key.text}'; use system, by, commit, note")
+            if key.text not in _KEYS:
+                reader.problem(key, f"unknown key '{key.text}'; use system, by, commit, note")
             elif value.tag != "str":
-                problems.append(f"{at}: '{key.text}' must be a string; quote it")
+                reader.problem(key, f"'{key.text}' must be a string; quote it")
             else:
                 fields[key.text] = value.text
-        missing = [k for k in ("system", "by", "commit") if k not in fields]
+        missing = [k for k in _REQUIRED if k not in fields]
         if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
+            reader.problem(item, f"missing {', '.join(missing)}")
             continue
         if fields["system"] not in names:
-            problems.append(f"{where}: unknown system '{fields['system']}' (not in the base map)")
+            reader.problem(item, f"unknown system '{fields['system']}' (not in the base map)")
         commit = fields["commit"]
         if not is_commit_id(commit):
-            problems.append(
-                f"{where}: commit must be the full id of the head commit (40 or 64 hex digits)"
+            reader.problem(
+                item, "commit must be the full id of the head commit (40 or 64 hex digits)"
             )
         offers.append(
             Offer(
@@ -57,8 +59,8 @@ def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
                 note=fields.get("note"),
             )
         )
-    if problems:
-        raise MapError(problems)
+    if reader.problems:
+        raise MapError(reader.messages())
     return offers
 
 

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 
-from gate.depmap.records import VersionSpec
+from gate.depmap.records import KeyRule, PatternRule, VersionSpec
 from gate.errors import MapError
 from gate.versions.found import Found, Unreadable, decoded_text, line_of
 from gate.versions.image import by_image
@@ -14,13 +14,11 @@ from gate.versions.image import by_image
 
 def found(spec: VersionSpec, data: bytes) -> list[Found]:
     """Every candidate the rule finds, in file order; never empty (Unreadable instead)."""
-    if spec.pattern is not None:
+    if isinstance(spec, PatternRule):
         return _by_pattern(spec.pattern, data)
-    if spec.key is not None:
+    if isinstance(spec, KeyRule):
         return [_by_key(spec.key, spec.file, data)]
-    if spec.image is not None:
-        return by_image(spec.image, spec.file, data)
-    raise Unreadable("the rule names none of pattern, key or image; fix version: in the map")
+    return by_image(spec.image, spec.file, data)
 
 
 def prepare(specs: Iterable[VersionSpec]) -> None:
@@ -29,7 +27,7 @@ def prepare(specs: Iterable[VersionSpec]) -> None:
     specs = list(specs)
     if specs:
         import packaging.version  # noqa: F401 -- every scheme orders versions with it
-    if any(spec.key is not None and _format(spec.file) == "YAML" for spec in specs):
+    if any(isinstance(spec, KeyRule) and _format(spec.file) == "YAML" for spec in specs):
         import yaml  # noqa: F401
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gate.depmap.records import Scheme, VersionSpec
+from gate.depmap.records import PatternRule, Scheme, VersionSpec
 from gate.errors import GateError
 from gate.versions import extract
 from gate.versions.found import Found, Unreadable
@@ -22,33 +22,26 @@ def read_version(
     scheme's, never the text's ("11" > "9.6"). Every reference to an `image:` must name a
     version, whatever `select` says: a second reference pinned by digest alone runs a version
     nobody declared. Raises VersionUnreadable naming the system, the file, the commit and the
-    rule; a rule that is not exactly one of pattern, key and image is a map error (GateError).
+    rule.
     """
-    rules = [
-        f"{name} {value!r}"
-        for name, value in (("pattern", spec.pattern), ("key", spec.key), ("image", spec.image))
-        if value is not None
-    ]
-    if len(rules) != 1:
-        raise GateError(
-            f"{system}: version: needs exactly one of pattern, key or image; fix the map"
-        )
-    rule = f"{rules[0]}, scheme {spec.scheme}"
+    how, what = spec.written
+    rule = f"{how} {what!r}, scheme {spec.scheme}"
+    select = spec.select if isinstance(spec, PatternRule) else "first"
     try:
         if data is None:
             raise Unreadable("the file does not exist; add it or correct version.file in the map")
         candidates = [
             (_found_under(found, spec.scheme), found)
-            for found in extract.found(spec, data)[: 1 if spec.select == "first" else None]
+            for found in extract.found(spec, data)[: 1 if select == "first" else None]
         ]
     except Unreadable as error:
         raise VersionUnreadable(
             f"{system}: cannot read the version from {spec.file} at {commit_label} "
             f"(version rule: {rule}): {error}"
         ) from None
-    if spec.select == "max":
+    if select == "max":
         _, chosen = max(candidates, key=lambda candidate: candidate[0])
-    elif spec.select == "min":
+    elif select == "min":
         _, chosen = min(candidates, key=lambda candidate: candidate[0])
     else:
         _, chosen = candidates[0]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from gate.depmap.records import System, VersionSpec
+from gate.depmap.records import PatternRule, System
 from gate.errors import GateError
 from gate.versions.files import Content, VersionFiles
 from gate.versions.read import VersionUnreadable
 from gate.versions.versioned import Versions
 
-SPEC = VersionSpec(file="db.rb", pattern=r"version '(?P<version>[^']+)'")
+SPEC = PatternRule(file="db.rb", pattern=r"version '(?P<version>[^']+)'")
 SYSTEMS = {
     "db": System(id="db", owners=("dba",), version=SPEC),
     "web": System(id="web", owners=("dba",)),

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from gate.depmap.records import VersionSpec
+from gate.depmap.records import ImageRule, KeyRule, PatternRule
 from gate.versions.extract import found, key_path
 from gate.versions.found import Found, Unreadable
 from gate.versions.image import split_tag
@@ -14,16 +14,16 @@ OMNIBUS = r"""default_version ['"](?P<version>[^'"]+)['"]"""
 
 
 def by_pattern(pattern: str, text: str) -> list[Found]:
-    return found(VersionSpec(file="config/software/postgresql.rb", pattern=pattern), text.encode())
+    return found(PatternRule(file="config/software/postgresql.rb", pattern=pattern), text.encode())
 
 
 def by_key(key: str, file: str, text: str) -> Found:
-    (result,) = found(VersionSpec(file=file, key=key), text.encode())
+    (result,) = found(KeyRule(file=file, key=key), text.encode())
     return result
 
 
 def by_image(image: str, text: str, file: str = "docker-compose.yml") -> list[Found]:
-    return found(VersionSpec(file=file, image=image), text.encode())
+    return found(ImageRule(file=file, image=image), text.encode())
 
 
 # pattern ----------------------------------------------------------------------------------
@@ -53,7 +53,7 @@ def test_pattern_skips_matches_where_the_group_did_not_take_part():
 
 def test_pattern_reads_past_bytes_that_are_not_utf8():
     data = b"# caf\xe9\ndefault_version '9.6.1'\n"
-    (result,) = found(VersionSpec(file="a.rb", pattern=OMNIBUS), data)
+    (result,) = found(PatternRule(file="a.rb", pattern=OMNIBUS), data)
     assert (result.text, result.line) == ("9.6.1", 2)
 
 
@@ -286,7 +286,7 @@ def test_toml_key_problems(key, message):
 @pytest.mark.parametrize("data", [b"a = ", b"a = '\xff'"])
 def test_toml_that_does_not_parse(data):
     with pytest.raises(Unreadable, match="not valid TOML"):
-        found(VersionSpec(file="x.toml", key="a"), data)
+        found(KeyRule(file="x.toml", key="a"), data)
 
 
 # image ------------------------------------------------------------------------------------
@@ -413,24 +413,35 @@ def test_image_name_must_not_be_empty():
         by_image("/", "image: postgres:15\n")
 
 
-def test_rule_without_pattern_key_or_image():
-    with pytest.raises(Unreadable, match="none of pattern, key or image"):
-        found(VersionSpec(file="x"), b"")
+@pytest.mark.parametrize(
+    ("rule", "fields"),
+    [
+        (PatternRule, {"file": "x"}),
+        (KeyRule, {"file": "x"}),
+        (ImageRule, {"file": "x"}),
+        (KeyRule, {"file": "x", "key": "v", "image": "postgres"}),
+        (ImageRule, {"file": "x", "image": "postgres", "select": "max"}),
+    ],
+)
+def test_a_rule_is_exactly_one_of_pattern_key_or_image(rule, fields):
+    with pytest.raises(TypeError):
+        rule(**fields)
 
 
 @pytest.mark.parametrize(
     ("specs", "loaded"),
     [
         ("[]", "[]"),
-        ("[VersionSpec(file='p.rb', pattern='v(.*)')]", "['packaging.version']"),
-        ("[VersionSpec(file='b.yml', key='v')]", "['packaging.version', 'yaml']"),
-        ("[VersionSpec(file='p.json', key='v')]", "['packaging.version']"),
+        ("[PatternRule(file='p.rb', pattern='v(.*)')]", "['packaging.version']"),
+        ("[KeyRule(file='b.yml', key='v')]", "['packaging.version', 'yaml']"),
+        ("[KeyRule(file='p.json', key='v')]", "['packaging.version']"),
+        ("[ImageRule(file='c.yml', image='postgres')]", "['packaging.version']"),
     ],
 )
 def test_prepare_loads_the_parsers_the_rules_take_and_no_more(specs, loaded):
     probe = (
         "import sys\n"
-        "from gate.depmap.records import VersionSpec\n"
+        "from gate.depmap.records import ImageRule, KeyRule, PatternRule\n"
         "from gate.versions.extract import prepare\n"
         f"prepare({specs})\n"
         "print(sorted({'yaml', 'packaging.version'} & set(sys.modules)))\n"

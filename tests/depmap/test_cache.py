@@ -11,10 +11,10 @@ import pytest
 
 from gate.depmap import cache
 from gate.depmap.cache import load_cached
+from gate.depmap.graph import Graph
 from gate.depmap.load import load_map
 from gate.depmap.records import Edge, Map
 from gate.errors import MapError
-from gate.impact import Graph
 from testing.infra import MAP
 
 DATA = MAP.replace("{policy}", "").encode()
