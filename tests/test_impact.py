@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -94,13 +96,15 @@ def test_chains_are_cut_and_flagged_when_too_many():
     assert not result.because("l0a")[1]
 
 
-def reference_impacted(edges_, touched, *, crosses, silent, forced, limit):
+def reference_impacted(
+    edges_: Any, touched: Any, *, crosses: Any, silent: Any, forced: Any, limit: int
+) -> Any:
     """The walk as first written: one generator per system, and a search per impacted system."""
     dependents = defaultdict(list)
     for edge in edges_:
         dependents[edge.dependency].append(edge)
 
-    def crossing(source):
+    def crossing(source: str) -> Iterator[Edge]:
         for edge in dependents.get(source, ()):
             if edge in forced:
                 yield edge
@@ -127,7 +131,7 @@ def reference_impacted(edges_, touched, *, crosses, silent, forced, limit):
     chains, truncated = {}, set()
     for target in sorted(reached):
         found, cut = [], False
-        stack = [(target, (target,))]
+        stack: list[tuple[str, tuple[str, ...]]] = [(target, (target,))]
         while stack and not cut:
             node, path = stack.pop()
             for source in sorted(set(into.get(node, ())), reverse=True):
@@ -158,7 +162,7 @@ def walks(draw):
             max_size=40,
         )
     )
-    graph = {}
+    graph: dict[tuple[str, str], Any] = {}
     for dependency, dependent, on in pairs:
         if dependency != dependent:
             graph.setdefault((dependency, dependent), on)

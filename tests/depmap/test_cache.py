@@ -6,6 +6,7 @@ import dataclasses
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -93,7 +94,7 @@ def test_maps_differ_by_content_and_path(home: Path) -> None:
         lambda data: data[:40] + bytes([data[40] ^ 1]) + data[41:],  # one bit of the digest
     ],
 )
-def test_a_damaged_entry_is_ignored_and_rewritten(home: Path, damage) -> None:
+def test_a_damaged_entry_is_ignored_and_rewritten(home: Path, damage: Any) -> None:
     load_cached(DATA, "m", path=None)
     [entry] = entries(home)
     whole = entry.read_bytes()

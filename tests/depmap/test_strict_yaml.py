@@ -80,7 +80,9 @@ def test_scalars_resolve_by_the_yaml_1_2_core_schema(text, expected, tag):
 def test_nan_is_a_float():
     node = parse(b"- .nan\n- .NaN\n- .NAN\n", "f.yaml")
     assert node is not None
-    assert all(math.isnan(value) for value in plain(node))  # type: ignore[union-attr]
+    values = plain(node)
+    assert isinstance(values, list)
+    assert all(isinstance(value, float) and math.isnan(value) for value in values)
 
 
 @pytest.mark.parametrize(
