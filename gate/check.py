@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 from gate import DEFAULT_MAP_PATH
@@ -49,59 +50,64 @@ def check(
     """
     repo, author = change.repo, change.author
     base, head, merge_base = resolve_range(change)
-    with (
-        diff.Listing(repo, merge_base, head) as listing,
-        map_reading(repo, base, change.map_path, change.map_file) as map_blob,
-    ):
+    # git reads in the background while the gate works; whatever is still running ends with the
+    # check, however it ends. The version files at head are waited for only if a version is read.
+    with ExitStack() as git_at_work:
+        listing = git_at_work.enter_context(diff.Listing(repo, merge_base, head))
+        map_blob = git_at_work.enter_context(
+            map_reading(repo, base, change.map_path, change.map_file)
+        )
         depmap = read_map(repo, base, change.map_path, change.map_file, map_blob)
-        with version_files(repo, head, depmap.systems) as at_head:
-            if listing.running():
-                # A large change: while git lists it, load what reading its versions will take.
-                load_parsers(depmap.systems)
-            changed = listing.changed()
-            paths = changed_paths(changed)
-            files = read_version_files(
-                repo,
-                merge_base,
-                head,
-                depmap.systems,
-                at_head=at_head,
-                paths=paths,
-                before=listing.before(),
-            )
-    systems = with_map_system(depmap)
-    versions = Versions(systems, files, merge_base=merge_base, head=head)
-    matches = systems_for(depmap, paths)
-    edited = edited_definitions(repo, depmap, merge_base, head, matches)
-    touched, silent = touched_by(matches, edited, versions)
-    impact, violations = impact_and_violations(depmap, touched, silent, versions)
-    needing = needing_signoff(systems, depmap, impact, edited)
-    offered = [offer for source in offers for offer in source(depmap)]
-    members = memberships(offered, needing, depmap.teams, author=author, lookup=lookup)
-    unchanged = unchanged_since(repo, head, depmap, impact, offered, author=author)
-    counted, ignored = count(
-        offered,
-        needing,
-        depmap.teams,
-        head=head,
-        author=author,
-        members=members,
-        unchanged=unchanged,
-    )
-    context = Context(base=base, head=head, merge_base=merge_base, depmap=depmap, changed=changed)
-    return decide(
-        context,
-        systems,
-        impact,
-        versions,
-        violations,
-        needing,
-        counted,
-        ignored,
-        unmapped=unmapped(matches),
-        members=members,
-        author=author,
-    )
+        at_head = git_at_work.enter_context(version_files(repo, head, depmap.systems))
+        if listing.running():
+            # A large change: while git lists it, load what reading its versions will take.
+            load_parsers(depmap.systems)
+        changed = listing.changed()
+        paths = changed_paths(changed)
+        files = read_version_files(
+            repo,
+            merge_base,
+            head,
+            depmap.systems,
+            at_head=at_head,
+            paths=paths,
+            before=listing.before(),
+        )
+        systems = with_map_system(depmap)
+        versions = Versions(systems, files, merge_base=merge_base, head=head)
+        matches = systems_for(depmap, paths)
+        edited = edited_definitions(repo, depmap, merge_base, head, matches)
+        touched, silent = touched_by(matches, edited, versions)
+        impact, violations = impact_and_violations(depmap, touched, silent, versions)
+        needing = needing_signoff(systems, depmap, impact, edited)
+        offered = [offer for source in offers for offer in source(depmap)]
+        members = memberships(offered, needing, depmap.teams, author=author, lookup=lookup)
+        unchanged = unchanged_since(repo, head, depmap, impact, offered, author=author)
+        counted, ignored = count(
+            offered,
+            needing,
+            depmap.teams,
+            head=head,
+            author=author,
+            members=members,
+            unchanged=unchanged,
+        )
+        context = Context(
+            base=base, head=head, merge_base=merge_base, depmap=depmap, changed=changed
+        )
+        return decide(
+            context,
+            systems,
+            impact,
+            versions,
+            violations,
+            needing,
+            counted,
+            ignored,
+            unmapped=unmapped(matches),
+            members=members,
+            author=author,
+        )
 
 
 def resolve_range(change: Change) -> tuple[str, str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from gate.depmap.records import System
@@ -13,6 +13,33 @@ from gate.versions import extract
 
 # A file's content; None where there is no such file; the GateError reading it raises.
 Content = bytes | GateError | None
+
+
+class AtHead(Mapping[str, Content]):
+    """Every declared version file at head, as git reads it in the background: the first look
+    waits for git, so a change that needs no version never waits (a ls-tree of every version
+    file takes 15-30 ms on a map of 5,000 systems)."""
+
+    def __init__(self, reading: blobs.Reading, head: str, systems: Mapping[str, System]) -> None:
+        self._reading = reading
+        self._head = head
+        self._systems = systems
+        self._files: Mapping[str, Content] | None = None
+
+    def _read(self) -> Mapping[str, Content]:
+        if self._files is None:
+            load_parsers(self._systems)  # while git may still be at work: they will be needed
+            self._files = self._reading.result()[self._head]
+        return self._files
+
+    def __getitem__(self, path: str) -> Content:
+        return self._read()[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
 
 
 class VersionFiles(NamedTuple):
@@ -37,14 +64,15 @@ def read_version_files(
     paths: Iterable[str],
     before: Mapping[str, Entry],
 ) -> VersionFiles:
-    """The files at head from `at_head`, and at the merge base those among the change's `paths`,
-    read by the entries git listed with the change (`before`): the rest are the same bytes."""
+    """The files at head as `at_head` reads them, and at the merge base those among the change's
+    `paths`, read by the entries git listed with the change (`before`): the rest are the same
+    bytes. `at_head` must run until the versions are read."""
     changed = set(paths)
     touched = {
         path: before.get(path) for path in sorted(declared_files(systems)) if path in changed
     }
     at_base = blobs.read_entries(repo, {merge_base: touched})[merge_base] if touched else {}
-    return VersionFiles(head=at_head.result()[head], base=at_base)
+    return VersionFiles(head=AtHead(at_head, head, systems), base=at_base)
 
 
 def load_parsers(systems: Mapping[str, System]) -> None:
