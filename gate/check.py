@@ -82,7 +82,9 @@ def check(
         needing = needing_signoff(systems, depmap, impact, edited)
         offered = [offer for source in offers for offer in source(depmap)]
         members = memberships(offered, needing, depmap.teams, author=author, lookup=lookup)
-        unchanged = unchanged_since(repo, head, depmap, impact, offered, author=author)
+        unchanged = unchanged_since(
+            repo, head, depmap, impact, offered, needing, author=author, members=members
+        )
         counted, ignored = count(
             offered,
             needing,

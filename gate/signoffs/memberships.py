@@ -20,7 +20,7 @@ def asked(
     """(team key, GitHub team, login) for each membership counting the offers asks about, in the
     order it asks: only offers that can count are matched against owners."""
     for offer in offers:
-        if offer.bot or (author is not None and offer.by.lower() == author.lower()):
+        if offer.from_author_or_bot(author):
             continue
         if offer.reject_reason is not None and offer.systems is not None:
             continue  # ignored for the systems it names, whoever gave it

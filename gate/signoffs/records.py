@@ -30,6 +30,10 @@ class Offer:
     # approval): it is reported as ignored, for the systems named or else the ones they own.
     reject_reason: str | None = None
 
+    def from_author_or_bot(self, author: str | None) -> bool:
+        """Whether the offer is the change's author's or a bot's: those never count."""
+        return self.bot or (author is not None and self.by.lower() == author.lower())
+
 
 @dataclass(frozen=True, kw_only=True)
 class Owned:

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from gate.depmap.records import Map
 from gate.git import diff, refs
 from gate.impact import Impact
-from gate.signoffs.records import Offer
+from gate.signoffs.owners import Members, owners_matched
+from gate.signoffs.records import Offer, Owned
 from gate.touched import changed_paths, systems_for
 
 
@@ -51,11 +52,17 @@ def unchanged_since(
     depmap: Map,
     impact: Impact,
     offers: Iterable[Offer],
+    needing: Mapping[str, Owned],
     *,
     author: str | None,
+    members: Members,
 ) -> Unchanged | None:
-    """What the offers that can count on an earlier commit need read from git, under
-    `stale-signoffs: impact`; None under any other policy (only head's sign-offs count)."""
+    """What git says has changed since each earlier commit an owner's sign-off was given for,
+    under `stale-signoffs: impact`; None under any other policy (only head's sign-offs count).
+
+    Only offers that counting would ask about are read: by an owner of a system they name, and
+    neither rejected already nor the author's or a bot's.
+    """
     if depmap.policy.stale_signoffs != "impact":
         return None
     into: dict[str, set[str]] = {}
@@ -63,11 +70,16 @@ def unchanged_since(
         into.setdefault(edge.dependent, set()).add(edge.dependency)
     since: dict[str, frozenset[str] | None] = {}
     for offer in offers:
-        if offer.bot or offer.reject_reason is not None or offer.commit == head:
+        if offer.commit == head or offer.commit in since or offer.reject_reason is not None:
             continue
-        if author is not None and offer.by.lower() == author.lower():
+        if offer.from_author_or_bot(author):
             continue
-        if offer.commit not in since:
+        named = offer.systems if offer.systems is not None else tuple(needing)
+        if any(
+            owners_matched(offer.by, needing[system].owners, depmap.teams, members)
+            for system in named
+            if system in needing
+        ):
             since[offer.commit] = _touched_since(repo, offer.commit, head, depmap)
     return Unchanged(
         since=since,
