@@ -27,10 +27,10 @@ def read_map(
     outside the change."""
     if reading is None:
         return working_map(repo, path, map_file)
-    return map_at_base(reading.result(), path, base)
+    return _map_at_base(reading.result(), path, base)
 
 
-def map_at_base(blob: bytes | GateError | None, path: str, base: str) -> Map:
+def _map_at_base(blob: bytes | GateError | None, path: str, base: str) -> Map:
     """The map at the base commit, from its file there (None: there is none): a change cannot
     rewrite the rules it is judged by."""
     if isinstance(blob, GateError):

@@ -8,7 +8,7 @@ from gate.git.refs import resolve
 from gate.git.run import run
 
 # The user's identity, signing and hooks stay out of a scratch repository.
-SCRATCH_CONFIG = (
+_SCRATCH_CONFIG = (
     "-c", "user.name=change-impact-gate demo",
     "-c", "user.email=demo@change-impact-gate.invalid",
     "-c", "commit.gpgSign=false",
@@ -24,7 +24,7 @@ def init_scratch(repo: str, branch: str) -> None:
 def commit_all(repo: str, message: str) -> str:
     """Commit every file of the working tree; the new commit's id."""
     run(repo, ("add", "--all"))
-    run(repo, (*SCRATCH_CONFIG, "commit", "--quiet", "--no-verify", f"--message={message}"))
+    run(repo, (*_SCRATCH_CONFIG, "commit", "--quiet", "--no-verify", f"--message={message}"))
     return resolve(repo, "HEAD")
 
 

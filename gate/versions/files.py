@@ -51,7 +51,7 @@ class VersionFiles(NamedTuple):
 
 def version_files(repo: str, head: str, systems: Mapping[str, System]) -> blobs.Reading:
     """Start reading every declared version file at head: git reads them while the gate works."""
-    return blobs.Reading(repo, [head], sorted(declared_files(systems)))
+    return blobs.Reading(repo, [head], sorted(_declared_files(systems)))
 
 
 def read_version_files(
@@ -69,7 +69,7 @@ def read_version_files(
     bytes. `at_head` must run until the versions are read."""
     changed = set(paths)
     touched = {
-        path: before.get(path) for path in sorted(declared_files(systems)) if path in changed
+        path: before.get(path) for path in sorted(_declared_files(systems)) if path in changed
     }
     at_base = blobs.read_entries(repo, {merge_base: touched})[merge_base] if touched else {}
     return VersionFiles(head=AtHead(at_head, head, systems), base=at_base)
@@ -80,5 +80,5 @@ def load_parsers(systems: Mapping[str, System]) -> None:
     extract.prepare(system.version for system in systems.values() if system.version is not None)
 
 
-def declared_files(systems: Mapping[str, System]) -> set[str]:
+def _declared_files(systems: Mapping[str, System]) -> set[str]:
     return {system.version.file for system in systems.values() if system.version is not None}
