@@ -13,8 +13,9 @@ from gate.errors import GateError
 # Git exports GIT_DIR, GIT_INDEX_FILE and more to the hooks it runs, where the gate may run too,
 # and GIT_DIR, GIT_OBJECT_DIRECTORY, GIT_ALTERNATE_OBJECT_DIRECTORIES or GIT_REPLACE_REF_BASE
 # would make git read other objects than the repository's. So every GIT_* variable is dropped
-# but these, which say how to reach a remote or carry configuration, as pre-commit keeps them
-# (https://github.com/pre-commit/pre-commit/issues/300).
+# but these, which say how to reach a remote or carry configuration: pre-commit's list
+# (https://github.com/pre-commit/pre-commit/issues/300), and the configuration files a CI
+# runner points git at. None of them can point git at other objects.
 _KEPT = frozenset(
     (
         "GIT_EXEC_PATH",
@@ -26,6 +27,19 @@ _KEPT = frozenset(
         "GIT_HTTP_PROXY_AUTHMETHOD",
         "GIT_ALLOW_PROTOCOL",
         "GIT_ASKPASS",
+        # Which configuration files git reads (a runner's safe.directory, credentials or
+        # url.insteadOf live there) and configuration given on the command line.
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_SYSTEM",
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_CONFIG_PARAMETERS",
+        # How to reach a remote, for --deepen.
+        "GIT_SSL_CERT",
+        "GIT_SSL_KEY",
+        "GIT_SSL_CAPATH",
+        "GIT_PROXY_COMMAND",
+        "GIT_SSH_VARIANT",
+        "GIT_CEILING_DIRECTORIES",
     )
 )
 _KEPT_PREFIXES = ("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_")

@@ -34,7 +34,7 @@ def test_git_dir_in_the_environment_does_not_redirect(
     assert refs.resolve(str(repo.path), "HEAD") == head
 
 
-def test_the_environment_keeps_only_the_variables_that_reach_a_remote() -> None:
+def test_the_environment_keeps_only_the_variables_that_reach_a_remote_or_configure_git() -> None:
     given = {
         "PATH": "/usr/bin",
         "GIT_DIR": "/elsewhere/.git",
@@ -46,6 +46,7 @@ def test_the_environment_keeps_only_the_variables_that_reach_a_remote() -> None:
         "GIT_NO_REPLACE_OBJECTS": "0",
         "GIT_GRAFT_FILE": "/elsewhere/grafts",
         "GIT_CONFIG_PARAMETERS": "'core.bare'='true'",
+        "GIT_CONFIG_GLOBAL": "/ci/gitconfig",
         "GIT_SSH_COMMAND": "ssh -i key",
         "GIT_ASKPASS": "/usr/bin/askpass",
         "GIT_CONFIG_COUNT": "1",
@@ -55,6 +56,8 @@ def test_the_environment_keeps_only_the_variables_that_reach_a_remote() -> None:
     }
     assert run.environment(given) == {
         "PATH": "/usr/bin",
+        "GIT_CONFIG_GLOBAL": "/ci/gitconfig",
+        "GIT_CONFIG_PARAMETERS": "'core.bare'='true'",
         "GIT_SSH_COMMAND": "ssh -i key",
         "GIT_ASKPASS": "/usr/bin/askpass",
         "GIT_CONFIG_COUNT": "1",
@@ -131,3 +134,24 @@ def test_a_command_in_the_background_gives_its_output_or_its_error(repo: GitRepo
     stopped.stop()
     stopped.stop()  # twice is harmless
     assert not stopped.running()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs a repository owned by another user")
+def test_the_configuration_a_runner_points_git_at_is_read(
+    repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CI runner's checkout owned by another user needs its safe.directory, which lives in
+    the file GIT_CONFIG_GLOBAL names."""
+    head = repo.head()
+    for root, directories, files in os.walk(repo.path):
+        for name in [*directories, *files]:
+            os.lchown(os.path.join(root, name), 65534, 65534)
+    os.lchown(repo.path, 65534, 65534)
+    config = tmp_path / "runner.gitconfig"
+    config.write_text("[safe]\n\tdirectory = *\n")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "none"))
+    with pytest.raises(GateError, match="dubious ownership"):
+        refs.resolve(str(repo.path), "HEAD")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    assert refs.resolve(str(repo.path), "HEAD") == head
