@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,8 +25,8 @@ def client(environ: Mapping[str, str], *, token_variable: str = "GITHUB_TOKEN") 
                 options[key] = kind(value)
             except ValueError:
                 raise GateError(f"{name}={value!r} is not a number") from None
-            if options[key] < 0:
-                raise GateError(f"{name}={value!r} must not be negative")
+            if not math.isfinite(options[key]) or options[key] < 0:
+                raise GateError(f"{name}={value!r} must be a finite number, not negative")
     return GitHub.from_environment(environ, token_variable=token_variable, **options)
 
 

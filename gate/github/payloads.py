@@ -33,15 +33,15 @@ class PullRequest:
         where = f"pull request #{number}: "
         if not isinstance(data, dict):
             raise PayloadError(f"{where}GitHub's answer is not a pull request object")
-        user = required(data, "user", dict, where)
+        user = _required(data, "user", dict, where)
         return cls(
             repository=repository,
             number=number,
-            head=commit_at(data, "head.sha", where),
-            base=commit_at(data, "base.sha", where),
-            author=required(user, "login", str, where + "user."),
-            html_url=required(data, "html_url", str, where),
-            state=required(data, "state", str, where),
+            head=_commit_at(data, "head.sha", where),
+            base=_commit_at(data, "base.sha", where),
+            author=_required(user, "login", str, where + "user."),
+            html_url=_required(data, "html_url", str, where),
+            state=_required(data, "state", str, where),
         )
 
     def is_target(self, url: str | None) -> bool:
@@ -73,16 +73,17 @@ class ListedPull:
             raise PayloadError("GitHub listed a pull request without a number")
         problems: list[str] = []
 
-        def text(path: str, *, needed: bool = True) -> str:
-            value = at(fields, path)
+        def listed(path: str, *, needed: bool = True) -> str:
+            value = _at(fields, path)
             if isinstance(value, str):
                 return value
             if needed:
                 problems.append(f"'{path}' is missing")
             return ""
 
-        title, html_url, author = text("title"), text("html_url"), text("user.login")
-        base, head, base_ref = text("base.sha"), text("head.sha"), text("base.ref", needed=False)
+        title, html_url, author = listed("title"), listed("html_url"), listed("user.login")
+        base, head = listed("base.sha"), listed("head.sha")
+        base_ref = listed("base.ref", needed=False)
         for role, sha in (("base", base), ("head", head)):
             if sha and not is_commit_id(sha):
                 problems.append(f"'{role}.sha' is {sha!r}, not a commit id")
@@ -107,7 +108,7 @@ class User:
     @classmethod
     def from_dict(cls, data: object) -> User:
         fields: Mapping[str, Any] = data if isinstance(data, dict) else {}
-        login = text(fields, "login") or None
+        login = _text(fields, "login") or None
         bot = fields.get("type") == "Bot" or (login or "").lower().endswith("[bot]")
         return cls(login=login, bot=bot)
 
@@ -124,18 +125,18 @@ class Review:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Review:
         return cls(
-            id=number(data, "id"),
+            id=_number(data, "id"),
             user=User.from_dict(data.get("user")),
-            state=text(data, "state"),
-            commit_id=text(data, "commit_id") or "",
-            submitted_at=text(data, "submitted_at"),
-            html_url=text(data, "html_url"),
+            state=_text(data, "state"),
+            commit_id=_text(data, "commit_id") or "",
+            submitted_at=_text(data, "submitted_at"),
+            html_url=_text(data, "html_url"),
         )
 
 
 @dataclass(frozen=True, kw_only=True)
 class Comment:
-    id: int
+    id: int | None  # None: GitHub gave no id, so it cannot be edited
     user: User
     body: str | None
     created_at: str | None
@@ -146,13 +147,13 @@ class Comment:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Comment:
         return cls(
-            id=number(data, "id"),
+            id=_whole(data, "id"),
             user=User.from_dict(data.get("user")),
-            body=text(data, "body"),
-            created_at=text(data, "created_at"),
-            created=moment(data, "created_at"),
+            body=_text(data, "body"),
+            created_at=_text(data, "created_at"),
+            created=_moment(data, "created_at"),
             edited=data.get("updated_at") != data.get("created_at"),
-            html_url=text(data, "html_url"),
+            html_url=_text(data, "html_url"),
         )
 
 
@@ -165,9 +166,9 @@ class Status:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Status:
         return cls(
-            context=text(data, "context"),
-            target_url=text(data, "target_url"),
-            created=moment(data, "created_at"),
+            context=_text(data, "context"),
+            target_url=_text(data, "target_url"),
+            created=_moment(data, "created_at"),
         )
 
 
@@ -178,7 +179,7 @@ class IssueEvent:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> IssueEvent:
-        return cls(event=text(data, "event"), created=moment(data, "created_at"))
+        return cls(event=_text(data, "event"), created=_moment(data, "created_at"))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -204,10 +205,10 @@ class PullRequestEvent:
 
     @classmethod
     def from_dict(cls, event: Mapping[str, Any]) -> PullRequestEvent:
-        pull = required(event, "pull_request", dict)
+        pull = _required(event, "pull_request", dict)
         return cls(
-            number=required(pull, "number", int, "pull_request."),
-            head=commit_at(pull, "head.sha", "pull_request."),
+            number=_required(pull, "number", int, "pull_request."),
+            head=_commit_at(pull, "head.sha", "pull_request."),
         )
 
 
@@ -220,15 +221,13 @@ class IssueCommentEvent:
 
     @classmethod
     def from_dict(cls, event: Mapping[str, Any]) -> IssueCommentEvent:
-        issue = required(event, "issue", dict)
-        comment = event.get("comment") or {}
-        body = (comment.get("body") if isinstance(comment, Mapping) else None) or ""
+        issue = _required(event, "issue", dict)
+        comment = event.get("comment")
+        body = comment.get("body") if isinstance(comment, Mapping) else None
+        body = body if isinstance(body, str) else ""
         if not issue.get("pull_request"):
-            return cls(number=None, body=body if isinstance(body, str) else "")
-        return cls(
-            number=required(issue, "number", int, "issue."),
-            body=body if isinstance(body, str) else "",
-        )
+            return cls(number=None, body=body)
+        return cls(number=_required(issue, "number", int, "issue."), body=body)
 
 
 # -- typed getters ------------------------------------------------------------------------------
@@ -246,7 +245,7 @@ def each(items: Iterable[object], record: Callable[[Mapping[str, Any]], T], what
     return found
 
 
-def required(data: object, key: str, kind: type[T], where: str = "") -> T:
+def _required(data: object, key: str, kind: type[T], where: str = "") -> T:
     value = data.get(key) if isinstance(data, Mapping) else None
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
         raise PayloadError(
@@ -256,31 +255,36 @@ def required(data: object, key: str, kind: type[T], where: str = "") -> T:
     return value
 
 
-def commit_at(data: object, dotted: str, where: str) -> str:
-    value = at(data, dotted)
+def _commit_at(data: object, dotted: str, where: str) -> str:
+    value = _at(data, dotted)
     if not isinstance(value, str) or not is_commit_id(value):
         raise PayloadError(f"the payload's '{where}{dotted}' is not a commit id: {value!r}")
     return value
 
 
-def at(data: object, dotted: str) -> object:
+def _at(data: object, dotted: str) -> object:
     value = data
     for part in dotted.split("."):
         value = value.get(part) if isinstance(value, Mapping) else None
     return value
 
 
-def text(data: Mapping[str, Any], key: str) -> str | None:
+def _text(data: Mapping[str, Any], key: str) -> str | None:
     value = data.get(key)
     return value if isinstance(value, str) else None
 
 
-def number(data: Mapping[str, Any], key: str) -> int:
+def _number(data: Mapping[str, Any], key: str) -> int:
+    value = _whole(data, key)
+    return 0 if value is None else value
+
+
+def _whole(data: Mapping[str, Any], key: str) -> int | None:
     value = data.get(key)
-    return value if isinstance(value, int) else 0
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def moment(data: Mapping[str, Any], key: str) -> datetime.datetime | None:
+def _moment(data: Mapping[str, Any], key: str) -> datetime.datetime | None:
     """A time GitHub gave with its zone; None for anything else."""
     value = data.get(key)
     if not isinstance(value, str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gate.github.client import GitHub
-from gate.github.payloads import Comment, PullRequest, Status
+from gate.github.payloads import Comment, PayloadError, PullRequest, Status
 from gate.report.records import Report
 
 CONTEXT = "change-impact-gate"
@@ -20,6 +20,11 @@ def update_comment(
     mine = [c for c in comments if (c.body or "").startswith(marker) and c.user.bot]
     if mine:
         found = mine[0]
+        if found.id is None:
+            raise PayloadError(
+                f"GitHub listed the gate's comment {found.html_url} without an id, so it cannot"
+                " be edited; run the job again"
+            )
         if found.body != body:
             github.patch(f"/repos/{pull.repository}/issues/comments/{found.id}", {"body": body})
         return found.html_url

@@ -222,3 +222,26 @@ def test_a_change_that_touches_no_system_passes_at_once(run, capsys):
     [mine] = run.comments()
     assert "✅" in mine["body"]
     assert "/signoff" not in mine["body"]
+
+
+def test_the_gates_comment_listed_without_an_id_is_an_error_that_says_so(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+    assert run.on_push(capsys, "opened")[0] == 1
+    [comment] = run.fake.comments[("acme/infra", NUMBER)]
+    del comment["id"]
+    run.fake.add_review(NUMBER, "dave", "APPROVED", commit=head)
+    code, _ = run.on_push(capsys)
+    assert code == 2
+    assert "without an id, so it cannot be edited; run the job again" in run.err
+    assert run.fake.requests_to("PATCH", r"/issues/comments/") == []
+    assert run.statuses()[-1] == ("error", head)
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-1"])
+def test_a_bound_that_is_no_finite_number_is_an_error(run, capsys, monkeypatch, value):
+    run.open(alerting_change(run))
+    monkeypatch.setenv("GATE_GITHUB_MAX_WAIT", value)
+    code, _ = run.on_push(capsys)
+    assert code == 2
+    assert f"GATE_GITHUB_MAX_WAIT='{value}' must be a finite number, not negative" in run.err
