@@ -9,7 +9,8 @@ The layers, low to high, each a list of module names; a name stands for that mod
 every module below it (gate.git is gate/git/ whole), and a module belongs to the layer of
 the longest name that covers it:
 
-    gate, gate.errors, gate.tuples, gate.output   the version, errors, records, printing
+    gate, gate.errors, gate.tuples, gate.output,  the version, errors, records, printing,
+    gate.files                                    reading a given file
     gate.git                                      git: refs, the change, files at commits
     gate.report.records, gate.report.words        the report's records and its words
     gate.paths                                    path patterns and matching
@@ -40,7 +41,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "gate"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("gate", "gate.errors", "gate.tuples", "gate.output"),
+    ("gate", "gate.errors", "gate.tuples", "gate.output", "gate.files"),
     ("gate.git",),
     ("gate.report.records", "gate.report.words"),
     ("gate.paths",),

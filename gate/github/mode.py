@@ -168,8 +168,10 @@ def fail(github: GitHub, actions: Actions, pull: PullRequest | None, error: Gate
             notes.append(f"posting the error status failed too: {again}")
     try:
         write_outputs(actions.outputs, {"verdict": "error", "affected": "[]", "pending": "[]"})
+        from gate.report.markdown_text import fence
+
         append_summary(
-            actions.summary, f"### ⚠️ change-impact-gate could not decide\n\n```\n{message}\n```\n"
+            actions.summary, f"### ⚠️ change-impact-gate could not decide\n\n{fence(message)}"
         )
     except GateError as again:
         notes.append(str(again))

@@ -49,3 +49,10 @@ def plain(text: str, *, quote: bool = False) -> str:
 def link_target(url: str) -> str:
     """A URL as a link's target that cannot end the link early: no spaces, no parentheses."""
     return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def fence(text: str, *, info: str = "") -> str:
+    """`text` as a fenced code block no line of it can close: more backticks than any run inside."""
+    runs = _BACKTICKS.findall(text)
+    marks = "`" * max(3, max(map(len, runs), default=0) + 1)
+    return f"{marks}{info}\n{text.rstrip(chr(10))}\n{marks}\n"
