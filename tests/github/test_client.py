@@ -246,3 +246,22 @@ def test_from_environment(fake):
         GitHub.from_environment({"GITHUB_API_URL": fake.url})
     with pytest.raises(GateError, match="OTHER_TOKEN is not set"):
         GitHub.from_environment({}, token_variable="OTHER_TOKEN")
+
+
+def test_the_page_bound_is_an_option(fake):
+    fake.max_per_page = 1
+    for index in range(3):
+        fake.add_review(7, f"user{index}", "COMMENTED", commit=SHA)
+    assert len(GitHub(fake.url, "t", max_pages=3).paginate(f"/repos/{REPO}/pulls/7/reviews")) == 3
+    with pytest.raises(GitHubError, match="past 2 pages"):
+        GitHub(fake.url, "t", max_pages=2).paginate(f"/repos/{REPO}/pulls/7/reviews")
+
+
+def test_the_number_of_rate_limit_waits_is_an_option(fake, clock):
+    client = GitHub(
+        fake.url, "t", max_wait=600, max_rate_waits=2, sleep=clock.sleep, clock=clock.time
+    )
+    fake.fail("GET", "/pulls/7$", status=429, headers={"retry-after": "nan"}, times=None)
+    with pytest.raises(RateLimited, match="after 2 waits, the most the gate makes"):
+        client.get(f"/repos/{REPO}/pulls/7")
+    assert clock.slept == [60, 60]
