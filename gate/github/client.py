@@ -237,8 +237,10 @@ class GitHub:
 
     def _why(self, error: Exception) -> str:
         # After its retries urllib3 raises MaxRetryError, which requests turns into a
-        # ConnectionError even for a timeout; the last attempt's failure is its reason.
-        reason = getattr(error.args[0], "reason", None) if error.args else None
+        # ConnectionError even for a timeout; the last attempt's failure is its reason. A body
+        # cut short is urllib3's error itself (_read_body).
+        cause = error.args[0] if error.args else None
+        reason = getattr(cause, "reason", cause)
         name = type(reason if isinstance(reason, Exception) else error).__name__
         if "Timeout" in name:
             return f"no answer within {self.timeout:g} s"
