@@ -116,7 +116,7 @@ def evaluate(
         gathered = gather(github, _pull(item, github_repo), witness=False)
 
         def from_github(depmap: Map) -> Iterable[Offer]:
-            return gathered.offers
+            return gathered.offers(depmap)
 
         change = Change(
             repo=repo,
