@@ -208,11 +208,25 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--map",
         dest="map_path",
+        type=_map_path,
         default=DEFAULT_MAP_PATH,
         metavar="PATH",
         help="the map's path in the repository (default: dependency-map.yaml)",
     )
     where.add_argument("--map-file", metavar="FILE", help="a map on disk, outside the change")
+
+
+def _map_path(path: str) -> str:
+    """`--map`: the map's path in the repository, which is also a path its owners own."""
+    if not path or path[0].isspace() or path[-1].isspace():
+        raise argparse.ArgumentTypeError(
+            f"{path!r} starts or ends with whitespace (or is empty); name the map's file exactly"
+        )
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in path):
+        raise argparse.ArgumentTypeError(
+            f"{path!r} contains a control character; name the map's file exactly"
+        )
+    return path
 
 
 def _check(

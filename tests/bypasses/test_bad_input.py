@@ -19,7 +19,10 @@ import pytest
 
 from gate.files import MAX_BYTES
 from gate.main import main
-from testing.infra import MAP, infra_repo, upgrade
+from testing.infra import MAP as TEMPLATE
+from testing.infra import infra_repo, upgrade
+
+MAP = TEMPLATE.replace("{policy}", "")
 
 GATE = Path(sys.executable).with_name("gate")
 RECORD = '{"schema": "change-impact-gate/evidence/v1", "sha256": "%s", "verdict": "pass", %s}'
@@ -43,9 +46,7 @@ def _record(tmp_path: Path, body: str, sha256: str = "0" * 64) -> str:
         pytest.param('"n": ' + '{"a":' * 5000 + "1" + "}" * 5000, id="5000 nested objects"),
     ],
 )
-def test_verify_evidence_on_any_json_is_a_verdict_or_an_error_never_a_crash(
-    tmp_path, capsys, body
-):
+def test_verify_evidence_on_any_json_is_a_verdict_or_an_error_never_a_crash(tmp_path, capsys, body):
     code = main(["verify-evidence", _record(tmp_path, body)])
     captured = capsys.readouterr()
     assert code in (1, 2), captured.err
@@ -152,9 +153,10 @@ def test_a_map_path_with_whitespace_or_a_control_character_is_refused_clearly(tm
     repo = infra_repo(tmp_path)
     upgrade(repo)
     for path in (" dependency-map.yaml", "dependency-map.yaml\n", "dependency\tmap.yaml"):
-        code = main(["check", "--repo", str(repo.path), "--base", "main", "--map", path])
+        with pytest.raises(SystemExit) as stop:  # a usage error, as argparse ends it
+            main(["check", "--repo", str(repo.path), "--base", "main", "--map", path])
         err = capsys.readouterr().err
-        assert code == 2, err
+        assert stop.value.code == 2, err
         assert "--map" in err
         assert "whitespace" in err or "control character" in err
         assert "Traceback" not in err
@@ -204,7 +206,7 @@ def test_a_fifo_larger_than_the_limit_is_refused_before_it_is_read_whole(tmp_pat
     upgrade(repo)
     fifo = tmp_path / "endless"
     map_file = tmp_path / "map.yaml"
-    map_file.write_text(MAP.replace("{policy}", ""))
+    map_file.write_text(MAP)
     given = {"--map-file": str(map_file), what: str(fifo)}
     feeder = _fifo_feeding(fifo, MAX_BYTES + 4 * 1024 * 1024)
     args = ["check", "--repo", str(repo.path), "--base", "main"]
