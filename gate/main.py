@@ -61,7 +61,8 @@ def entry() -> None:
     # than its report: every file the gate writes is closed by now, and what the standard
     # streams still hold is written here.
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with it closed, and nothing was written
+            sys.stdout.flush()
     except OSError as error:
         sys.stderr.write(
             f"gate: error: the output could not be written in full: {error.strerror}\n"
@@ -300,12 +301,14 @@ def _check(
 
 def _validate(*, repo: str, map_path: str, map_file: str | None) -> int:
     from gate.depmap.read import working_map
+    from gate.output import write_text
 
     depmap = working_map(repo, map_path, map_file)
     edges = len(depmap.edges)
-    print(
+    write_text(
         f"{depmap.source}: ok: {len(depmap.systems)} systems, {edges} dependencies,"
-        f" {len(depmap.teams)} teams"
+        f" {len(depmap.teams)} teams\n",
+        None,
     )
     return 0
 
@@ -320,8 +323,9 @@ def _explain(
     head: str | None,
 ) -> int:
     from gate.explain import explain
+    from gate.output import write_text
 
-    print(explain(repo, map_path, map_file, system, base, head), end="")
+    write_text(explain(repo, map_path, map_file, system, base, head), None)
     return 0
 
 
@@ -374,4 +378,6 @@ def _board(
 def _demo() -> int:
     from gate.demo import run
 
+    if sys.stdout is None:
+        raise GateError("stdout is closed, and the demo writes there; run it with stdout open")
     return run(sys.stdout, main)
