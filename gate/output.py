@@ -25,6 +25,9 @@ def write_text(text: str, path: str | None) -> None:
     status = _status(path)
     if status is not None and stat.S_ISLNK(status.st_mode):
         target = _status(path, follow=True)
+        if target is not None and _is_stdout(target):
+            _to_stdout(text)  # /dev/stdout with stdout a file: written as stdout writes it
+            return
         if target is None or not _is_stream(target.st_mode):
             raise GateError(
                 f"cannot write {path}: it is a symbolic link (to {os.readlink(path)}), and a"
@@ -74,6 +77,13 @@ def _status(path: str, *, follow: bool = False) -> os.stat_result | None:
         return None
     except OSError as error:
         raise GateError(f"cannot write {path}: {error.strerror}") from None
+
+
+def _is_stdout(status: os.stat_result) -> bool:
+    try:
+        return sys.stdout is not None and os.path.samestat(status, os.fstat(sys.stdout.fileno()))
+    except (OSError, ValueError):  # no descriptor behind sys.stdout
+        return False
 
 
 def _is_stream(mode: int) -> bool:

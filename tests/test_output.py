@@ -70,3 +70,14 @@ def test_a_socket_is_no_place_for_a_report(tmp_path):
         server.bind(str(path))
         with pytest.raises(GateError, match="no file, FIFO or device"):
             write_text("x", str(path))
+
+
+def test_a_link_to_the_file_that_is_stdout_writes_to_stdout(tmp_path, monkeypatch):
+    # `gate check --output /dev/stdout > report.txt`: /dev/stdout links to the file.
+    report = tmp_path / "report.txt"
+    (tmp_path / "stdout").symlink_to(report)
+    with open(report, "w") as stdout:
+        stdout.write("before\n")
+        monkeypatch.setattr("sys.stdout", stdout)
+        write_text("report\n", str(tmp_path / "stdout"))
+    assert report.read_text() == "before\nreport\n"

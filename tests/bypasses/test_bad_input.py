@@ -238,3 +238,13 @@ def test_a_record_just_below_the_limit_is_still_read(tmp_path, capsys):
     assert main(["verify-evidence", _record(tmp_path, body)]) == 1
     assert json.loads(Path(tmp_path / "evidence.json").read_text())["n"].startswith("x")
     capsys.readouterr()
+
+
+@pytest.mark.parametrize("command", ["validate", "graph", "explain"])
+def test_a_huge_map_file_is_refused_before_it_is_read_whole(tmp_path, capsys, command):
+    huge = tmp_path / "map.yaml"
+    with open(huge, "wb") as handle:
+        handle.truncate(MAX_BYTES * 4)  # sparse: takes no disk, reads as zeros
+    args = [command, *(["postgresql"] if command == "explain" else []), "--map-file", str(huge)]
+    assert main(args) == 2
+    assert "larger than 10 MiB" in capsys.readouterr().err
