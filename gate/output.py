@@ -15,9 +15,10 @@ def write_text(text: str, path: str | None) -> None:
     """Deliver `text` in full to stdout (path None or "-") or to `path`; GateError if it was not.
 
     A regular file is replaced whole, so that a reader never sees half a report; a FIFO or a
-    character device (/dev/stdout is a link to one) is written through. A symbolic link to
-    anything else is refused: in a work tree it may be the change's own, placed at the report's
-    path to have the gate overwrite another file.
+    character device named directly is written through. A symbolic link is followed only to a
+    FIFO, to the process's own stdout or stderr (/dev/stdout, /dev/fd/2) or to the null device:
+    in a work tree it may be the change's own, placed at the report's path to have the gate
+    overwrite another file or write to a device such as /dev/mem.
     """
     if path is None or path == "-":
         _to_stdout(text)
@@ -28,10 +29,11 @@ def write_text(text: str, path: str | None) -> None:
         if target is not None and _is_stdout(target):
             _to_stdout(text)  # /dev/stdout with stdout a file: written as stdout writes it
             return
-        if target is None or not _is_stream(target.st_mode):
+        if target is None or not _followed(target):
             raise GateError(
                 f"cannot write {path}: it is a symbolic link (to {os.readlink(path)}), and a"
-                " report is not written through a link to a file; name the file itself"
+                " report is written through a link only to a FIFO, stdout, stderr or the null"
+                " device; name the file itself"
             )
         status = target
     if status is None or stat.S_ISREG(status.st_mode):
@@ -80,9 +82,24 @@ def _status(path: str, *, follow: bool = False) -> os.stat_result | None:
 
 
 def _is_stdout(status: os.stat_result) -> bool:
+    """Whether `status` is of the file stdout writes to."""
     try:
         return sys.stdout is not None and os.path.samestat(status, os.fstat(sys.stdout.fileno()))
     except (OSError, ValueError):  # no descriptor behind sys.stdout
+        return False
+
+
+def _followed(target: os.stat_result) -> bool:
+    """Whether a report is written through a link to `target`."""
+    if stat.S_ISFIFO(target.st_mode):
+        return True
+    if not stat.S_ISCHR(target.st_mode):
+        return False
+    if os.path.samestat(target, os.stat(os.devnull)):
+        return True
+    try:
+        return os.path.samestat(target, os.fstat(2))
+    except OSError:
         return False
 
 

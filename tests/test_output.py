@@ -81,3 +81,14 @@ def test_a_link_to_the_file_that_is_stdout_writes_to_stdout(tmp_path, monkeypatc
         monkeypatch.setattr("sys.stdout", stdout)
         write_text("report\n", str(tmp_path / "stdout"))
     assert report.read_text() == "before\nreport\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_device_named_directly_is_written_through_and_its_failure_is_an_error():
+    from gate.output import _write_through
+
+    # Through the writer directly: a check through write_text("/dev/full") would, if ever the
+    # file-or-device test failed, replace the device with a file when run as root.
+    with pytest.raises(GateError, match="cannot write /dev/full: No space left on device"):
+        _write_through("x", "/dev/full")
+    _write_through("x", os.devnull)

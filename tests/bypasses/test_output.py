@@ -165,13 +165,27 @@ def test_output_through_a_link_to_a_device_writes_to_the_device(tmp_path, capsys
 
 @pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs /dev/full")
 @pytest.mark.parametrize("option", ["--output", "--evidence"])
-def test_output_to_a_full_device_is_an_error(tmp_path, capsys, option):
+def test_output_to_a_full_device_is_an_error(tmp_path, option):
+    # --output /dev/stdout with stdout /dev/full; the link in tmp_path is what /dev/stdout is.
     repo = _change(tmp_path, "pass")
-    link = tmp_path / "full"
+    link = tmp_path / "stdout"
+    link.symlink_to("/proc/self/fd/1")
+    with open("/dev/full", "w") as full:
+        result = _gate(repo, option, str(link), stdout=full)
+    assert result.returncode == 2, result.stderr
+    assert "No space left on device" in result.stderr
+    assert link.is_symlink()
+
+
+@pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs /dev/full")
+def test_output_naming_a_link_to_another_device_is_refused(tmp_path, capsys):
+    # Such as /dev/mem: a device is written to when it is named, never through a link.
+    repo = _change(tmp_path, "pass")
+    link = tmp_path / "report.txt"
     link.symlink_to("/dev/full")
-    code = main(["check", "--repo", str(repo.path), "--base", "main", option, str(link)])
+    code = main(["check", "--repo", str(repo.path), "--base", "main", "--output", str(link)])
     assert code == 2
-    assert "No space left on device" in capsys.readouterr().err
+    assert "symbolic link (to /dev/full)" in capsys.readouterr().err
     assert link.is_symlink()
 
 
