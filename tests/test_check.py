@@ -447,7 +447,7 @@ def test_the_evidence_hash_is_in_the_json_report_and_verifies(tmp_path, capsys):
 
 @pytest.mark.parametrize(
     ("option", "message"),
-    [("--map-file", "cannot read the map"), ("--signoffs", "cannot read --signoffs")],
+    [("--map-file", "cannot read the map"), ("--signoffs", "cannot read the --signoffs file")],
 )
 def test_a_file_option_that_cannot_be_read_is_an_error(tmp_path, capsys, option, message):
     repo = infra_repo(tmp_path / "r")

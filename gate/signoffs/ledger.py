@@ -6,7 +6,8 @@ from collections.abc import Iterable
 
 from gate.depmap.reader import Reader
 from gate.depmap.records import Map
-from gate.errors import GateError, MapError
+from gate.errors import MapError
+from gate.files import read_limited
 from gate.git.refs import is_commit_id
 from gate.signoffs.records import Offer, OfferSource
 
@@ -68,11 +69,7 @@ def ledger_source(path: str) -> OfferSource:
     """The sign-offs in the file at path, read once the map that names the systems is known."""
 
     def offers(depmap: Map) -> list[Offer]:
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            raise GateError(f"cannot read --signoffs {path}: {error.strerror}") from None
+        data = read_limited(path, "--signoffs file")
         known = set(depmap.systems)
         if depmap.path is not None:
             known.add(depmap.path)
