@@ -73,18 +73,13 @@ def _by_pattern(pattern: str, data: bytes, *, first: bool) -> list[Found]:
     if "version" not in compiled.groupindex:
         raise Unreadable("the pattern has no group named 'version'; add (?P<version>...)")
     text = decoded_text(data)
-    results = []
-    lines = Lines(text)
+    matches: list[tuple[int, str]] = []  # (offset, text) of each version, found in time
     try:
         timeout = max(MAX_SECONDS - (time.process_time() - started), 0.0)
         for match in compiled.finditer(text, timeout=timeout):
-            if match["version"] is not None:
-                line = lines.of(match.start("version"))
-                results.append(
-                    Found(
-                        text=match["version"].strip(), line=line, origin=f"the match on line {line}"
-                    )
-                )
+            version = match["version"]
+            if version is not None:
+                matches.append((match.start("version"), version))
                 if first:
                     break
     except TimeoutError:
@@ -92,6 +87,11 @@ def _by_pattern(pattern: str, data: bytes, *, first: bool) -> list[Found]:
             f"the pattern took more than {MAX_SECONDS:g} second to match on the file; make it "
             "simpler (no nested repetition such as (a+)+)"
         ) from None
+    lines = Lines(text)
+    results = []
+    for offset, version in matches:
+        line = lines.of(offset)
+        results.append(Found(text=version.strip(), line=line, origin=f"the match on line {line}"))
     if not results:
         raise Unreadable(
             "the pattern matches nothing; check that the file still declares the version "
