@@ -99,7 +99,7 @@ def read_entries(repo: str, entries: Mapping[str, Mapping[str, Entry | None]]) -
         found[commit][path] = (
             GateError(
                 f"{path} at {commit} is {content.size} bytes, larger than {MAX_BYTES // 2**20} "
-                "MiB, which no version file is: refused unread"
+                "MiB, which no file the gate reads (a map, a version file) is: refused unread"
             )
             if isinstance(content, TooLarge)
             else content

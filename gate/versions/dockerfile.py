@@ -1,10 +1,9 @@
-"""Dockerfiles as BuildKit reads them: the image reference of every FROM instruction.
+"""Dockerfiles as BuildKit reads them: the image reference of every FROM instruction."""
 
-Instructions are read the way BuildKit's parser splits them (frontend/dockerfile/parser in
-moby/buildkit): parser directives, comments, line continuations with the escape character,
-and here-documents, whose lines belong to the instruction above and are never instructions.
-One pass over the lines: linear in the file's size.
-"""
+# Instructions are split the way BuildKit's parser splits them (moby/buildkit,
+# frontend/dockerfile/parser/parser.go): parser directives, comments, line continuations with
+# the escape character, and here-documents, whose lines belong to the instruction above and are
+# never instructions. One pass over the lines: linear in the file's size.
 
 from __future__ import annotations
 

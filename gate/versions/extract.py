@@ -35,9 +35,10 @@ def found(spec: VersionSpec, data: bytes, *, first: bool = False) -> list[Found]
         results = by_image(spec.image, spec.file, data)
     for result in results:
         # Every whitespace character but the space is unprintable to Python.
-        if " " in result.text or not result.text.isprintable():
+        written = result.text + result.suffix
+        if " " in written or not written.isprintable():
             raise Unreadable(
-                f"{result.origin}: the version {result.text!r} holds whitespace or a control "
+                f"{result.origin}: the version {written!r} holds whitespace or a control "
                 "character, which no version does; write the version alone"
             )
     return results

@@ -57,8 +57,8 @@ def by_image(image: str, file: str, data: bytes) -> list[Found]:
         if _UNRESOLVED in tag:
             raise Unreadable(
                 f"the tag of {reference} (line {line}) uses {', '.join(unresolved)}, which "
-                f"nothing in {file} sets (no ARG default, no ${{NAME:-default}}); give it a "
-                "default in the file"
+                f"nothing in {file} sets (no ARG default above the first FROM, no "
+                "${NAME:-default}); give it a default in the file"
             )
         if not tag:
             if digest:

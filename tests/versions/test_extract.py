@@ -463,6 +463,8 @@ def test_prepare_loads_the_parsers_the_rules_take_and_no_more(specs, loaded):
         (PatternRule(file="v.rb", pattern=r"v=(?P<version>.*)"), "v=9.6\u00a01\n".encode()),
         (KeyRule(file="v.json", key="v"), b'{"v": "9.6\\t1"}'),
         (KeyRule(file="v.yml", key="v"), b'v: "9.6\\n1"\n'),
+        (ImageRule(file="c.yml", image="postgres"), b'image: "postgres:16-a\\x1bb"\n'),
+        (ImageRule(file="c.yml", image="postgres"), b'image: "postgres:16 alpine"\n'),
     ],
 )
 def test_a_version_with_whitespace_or_a_control_character_is_refused(rule, data):
