@@ -91,3 +91,12 @@ def test_problems(text, message):
 def test_reading_is_linear_in_the_size_of_the_file():
     text = "ARG X=1\nRUN <<EOF\nx\nEOF\nFROM postgres:16 \\\n AS a\n" * 40_000
     assert len(from_references(text)) == 40_000
+
+
+def test_quotes_and_escapes_in_an_instruction_are_shell_words():
+    text = "RUN echo \"a <<b\" 'c <<d' \\<<e <<'E F'\nFROM postgres:9\nE F\nFROM postgres:16\n"
+    assert refs(text) == [("postgres:16", 4)]
+
+
+def test_an_onbuild_without_an_instruction_opens_nothing():
+    assert refs("ONBUILD <<EOF\nFROM postgres:16\n") == [("postgres:16", 2)]
