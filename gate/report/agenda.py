@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
 from gate.report.html_page import affected_pill, page, verdict_header
-from gate.report.markdown_text import code, link_target, plain
+from gate.report.markdown import violation_line
+from gate.report.markdown_text import code, fence, link_target, plain
 from gate.report.records import Report
 from gate.report.words import headline, icon, version_phrase, violation_sentence
 
@@ -35,12 +37,18 @@ class Agenda:
     notes: tuple[str, ...] = ()
 
 
-def major_bumps(report: Report) -> list[str]:
+def major_bumps(report: Report, *, value: Callable[[str], str] = str) -> list[str]:
+    """Each system whose major version the change bumps, with the bump; values through `value`."""
     return [
-        f"{s.id} {version_phrase(s.version)}"
+        f"{value(s.id)} {version_phrase(s.version, value=value)}"
         for s in report.systems
         if s.version is not None and s.version.bump == "major"
     ]
+
+
+def _web(url: str) -> bool:
+    """Whether `url` is a web address a page may link to (never javascript: or data:)."""
+    return url.startswith(("https://", "http://"))
 
 
 def _counts(agenda: Agenda) -> tuple[int, int, int]:
@@ -80,7 +88,7 @@ def render_html(agenda: Agenda) -> str:
 
 def _card(item: Item) -> str:
     title = f"#{item.number} {item.title}".strip()
-    link = f'<a href="{escape(item.url)}">{escape(title)}</a>' if item.url else escape(title)
+    link = f'<a href="{escape(item.url)}">{escape(title)}</a>' if _web(item.url) else escape(title)
     who = f"by {escape(item.author)}" if item.author else ""
     draft = " · draft" if item.draft else ""
     commits = (
@@ -154,15 +162,22 @@ def render_markdown(agenda: Agenda) -> str:
 
 
 def _markdown_item(item: Item) -> list[str]:
-    title = _md(f"#{item.number} {item.title}".strip())
-    link = f"[{title}]({link_target(item.url)})" if item.url else title
+    # The title is the pull request author's words: code, after the number that links.
+    number = f"[#{item.number}]({link_target(item.url)})" if _web(item.url) else f"#{item.number}"
+    link = f"{number} {code(item.title)}" if item.title else number
     report = item.report
     if report is None:
-        return [f"## ⛔ {link}", "", f"**could not evaluate:** {_md(item.error or '')}"]
+        return [
+            f"## ⛔ {link}",
+            "",
+            "**could not evaluate:**",
+            "",
+            fence(item.error or "").rstrip(),
+        ]
     lines = [
         f"## {icon(report)} {link}",
         "",
-        f"by @{_md(item.author)}{' (draft)' if item.draft else ''},"
+        f"by {code('@' + item.author)}{' (draft)' if item.draft else ''},"
         f" {code(f'{item.base[:12]}..{item.head[:12]}')}: **{_md(headline(report))}**",
         "",
     ]
@@ -174,12 +189,12 @@ def _markdown_item(item: Item) -> list[str]:
             "- Waiting for: "
             + "; ".join(f"{_md(o)} ({', '.join(_md(s) for s in ss)})" for o, ss in waiting.items())
         )
-    bumps = major_bumps(report)
+    bumps = major_bumps(report, value=code)
     if bumps:
-        lines.append("- Major bumps: " + "; ".join(_md(b) for b in bumps))
+        lines.append("- Major bumps: " + "; ".join(bumps))
     for result in report.systems:
         for violation in result.violations:
-            lines.append(f"- Violation: {_md(violation_sentence(violation))}")
+            lines.append(f"- Violation: {violation_line(violation)}")
     if report.unmapped:
         lines.append("- Unmapped: " + ", ".join(code(p) for p in report.unmapped))
     return lines
