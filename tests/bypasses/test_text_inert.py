@@ -198,7 +198,7 @@ def hostile_report(value: str) -> Report:
 
 
 VALUES = [*HOSTILE_VERSIONS, FAKE_SIGNOFF, "[click](https://evil.example)", "@org/everyone"]
-VALUES += FILE_NAMES
+VALUES += [*FILE_NAMES, "evil\u202etxt.exe"]
 
 
 @pytest.mark.parametrize("value", VALUES)
@@ -229,7 +229,10 @@ def test_the_text_report_shows_control_characters_escaped(value):
 
 @pytest.mark.parametrize("value", [*VALUES, '"><script>alert(1)</script>', "x' onmouseover='y"])
 def test_the_html_report_escapes_every_value_from_the_change(value):
-    page = Page(html.render(hostile_report(value)))
+    source = html.render(hostile_report(value))
+    assert "\x1b" not in source
+    assert "\u202e" not in source
+    page = Page(source)
     assert not page.find("img")
     assert [tag for tag, _ in page.tags].count("script") == 1  # the page's own
     assert all(not name.startswith("on") for _, attrs in page.tags for name in attrs)
