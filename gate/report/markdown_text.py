@@ -13,6 +13,11 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<|~$])")
 # `>` too: inert in mid-line, but it opens a quote where the text starts a line.
 _SPECIAL_AND_QUOTE = re.compile(r"([\\`*_\[\]<>|~$])")
 _BACKTICKS = re.compile(r"`+")
+_TABLE_PIPE = re.compile(r"(\\*)\|")
+
+
+def _table_pipe(found: re.Match[str]) -> str:
+    return "\\x5c" * len(found.group(1)) + "\\|"
 
 
 def one_line(text: str) -> str:
@@ -23,7 +28,8 @@ def one_line(text: str) -> str:
 def code(text: str, *, in_table: bool = False) -> str:
     """`text` as one code span, shown exactly: fenced by more backticks than any run inside.
 
-    In a table a pipe ends the cell even inside code, so there it is escaped (GitHub shows it).
+    In a table a pipe ends the cell even inside code, so there it is escaped (GitHub shows it);
+    a backslash before it, which would escape the escape, is shown as `\\x5c`.
     Control characters, bidi overrides among them, show as escapes: they could make the span
     read as something else.
     """
@@ -31,7 +37,7 @@ def code(text: str, *, in_table: bool = False) -> str:
     if not flat:
         return "`(none)`"
     if in_table:
-        flat = flat.replace("|", "\\|")
+        flat = _TABLE_PIPE.sub(_table_pipe, flat)
     runs = _BACKTICKS.findall(flat)
     fence = "`" * (max(map(len, runs), default=0) + 1)
     # A span that starts or ends with a backtick needs a space between it and the fence;

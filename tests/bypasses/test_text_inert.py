@@ -198,6 +198,7 @@ def hostile_report(value: str) -> Report:
 
 
 VALUES = [*HOSTILE_VERSIONS, FAKE_SIGNOFF, "[click](https://evil.example)", "@org/everyone"]
+VALUES += ["9.6\\|https://evil.example|", "9.6\\\\|@org/everyone"]
 VALUES += [*FILE_NAMES, "evil\u202etxt.exe"]
 
 
@@ -217,7 +218,21 @@ def test_the_markdown_report_shows_every_value_from_the_change_as_code(value):
     rows = [line for line in out.splitlines() if line.startswith("| ")]
     assert len(rows) == 5
     for row in rows:
-        assert len(re.findall(r"(?<!\\)\|", prose(row))) == 7, row
+        assert len(cell_ends(row)) == 7, row
+
+
+def cell_ends(row: str) -> list[int]:
+    """Where the cells of a table row end, as GitHub splits it, before any code span: at each
+    pipe that is not the second character of a backslash pair."""
+    ends, index = [], 0
+    while index < len(row):
+        if row[index] == "\\":
+            index += 2
+            continue
+        if row[index] == "|":
+            ends.append(index)
+        index += 1
+    return ends
 
 
 @pytest.mark.parametrize("value", VALUES)

@@ -35,7 +35,15 @@ def test_a_code_span_shows_the_text_whatever_it_holds(text, span):
     assert code(text) == span
 
 
-@pytest.mark.parametrize(("text", "span"), [("a|b", "`a\\|b`"), ("`a|", "`` `a\\| ``")])
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("a|b", "`a\\|b`"),
+        ("`a|", "`` `a\\| ``"),
+        ("a\\|b", "`a\\x5c\\|b`"),
+        ("\\\\|", "`\\x5c\\x5c\\|`"),
+    ],
+)
 def test_in_a_table_a_pipe_in_code_is_escaped_so_the_cell_goes_on(text, span):
     assert code(text, in_table=True) == span
 
