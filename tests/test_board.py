@@ -90,8 +90,8 @@ def test_each_pull_request_shows_impact_owners_bumps_and_violations(tmp_path, fa
     assert "postgresql 9.2.18 -&gt; 9.6.1 (major)" in text
     assert "does not satisfy &gt;=9.6" in text
     markdown = (tmp_path / "agenda.md").read_text(encoding="utf-8")
-    assert "[#7 upgrade \\<b\\>bold\\</b\\>](https://github.com/acme/infra/pull/7)" in markdown
-    assert "- Major bumps: postgresql 9.2.18 -\\> 9.6.1 (major)" in markdown
+    assert "[#7](https://github.com/acme/infra/pull/7) `upgrade <b>bold</b>`" in markdown
+    assert "- Major bumps: `postgresql` `9.2.18` -> `9.6.1` (major)" in markdown
 
 
 def test_a_pull_request_that_cannot_be_evaluated_is_never_hidden(tmp_path, fake):
@@ -105,7 +105,7 @@ def test_a_pull_request_that_cannot_be_evaluated_is_never_hidden(tmp_path, fake)
     assert "could not evaluate:" in first.group(3)
     assert f"git -C {repo.path} fetch origin pull/9/head" in first.group(3)
     markdown = (tmp_path / "agenda.md").read_text(encoding="utf-8")
-    assert "**could not evaluate:** its head commit" in markdown
+    assert "**could not evaluate:**\n\n```\nits head commit" in markdown
     assert '<span class="badge error" id="verdict">' in html
 
 
@@ -305,7 +305,7 @@ def test_a_directory_that_is_no_clone_fails_each_pull_request(tmp_path, fake, ca
     empty.mkdir()
     assert main(["board", "--github-repo", REPO, "--git", str(empty)]) == 2
     out = capsys.readouterr().out
-    assert "**could not evaluate:** git failed" in out
+    assert "**could not evaluate:**\n\n```\ngit failed" in out
     assert "is a git repository" in out
 
 

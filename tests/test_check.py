@@ -282,7 +282,11 @@ def test_readable_formats(tmp_path, capsys, form):
     out = capsys.readouterr().out
     assert code == 1
     assert "BLOCKED" in out
-    assert "pg-dump-backup 9.2.18 (backup/backup.yml:2) does not satisfy >=9.6" in out
+    violated = {
+        "text": "pg-dump-backup 9.2.18 (backup/backup.yml:2) does not satisfy >=9.6",
+        "markdown": "`pg-dump-backup 9.2.18` (`backup/backup.yml:2`) does not satisfy `>=9.6`",
+    }
+    assert violated[form] in out
 
 
 def test_output_file_and_advisory(tmp_path, capsys):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from html import escape
 
-from gate.report.html_page import affected_pill, page, verdict_header
-from gate.report.markdown_text import code, link_target, plain
+from gate.report.html_page import affected_pill, inert, page, verdict_header
+from gate.report.markdown import violation_line
+from gate.report.markdown_text import code, fence, link_target, plain
 from gate.report.records import Report
 from gate.report.words import headline, icon, version_phrase, violation_sentence
 
@@ -35,12 +36,18 @@ class Agenda:
     notes: tuple[str, ...] = ()
 
 
-def major_bumps(report: Report) -> list[str]:
+def major_bumps(report: Report, *, value: Callable[[str], str] = str) -> list[str]:
+    """Each system whose major version the change bumps, with the bump; values through `value`."""
     return [
-        f"{s.id} {version_phrase(s.version)}"
+        f"{value(s.id)} {version_phrase(s.version, value=value)}"
         for s in report.systems
         if s.version is not None and s.version.bump == "major"
     ]
+
+
+def _web(url: str) -> bool:
+    """Whether `url` is a web address a page may link to (never javascript: or data:)."""
+    return url.startswith(("https://", "http://"))
 
 
 def _counts(agenda: Agenda) -> tuple[int, int, int]:
@@ -65,9 +72,9 @@ def render_html(agenda: Agenda) -> str:
             (passed, "pass"),
         ],
     )
-    notes = "".join(f'<p class="muted">{escape(note)}</p>' for note in agenda.notes)
+    notes = "".join(f'<p class="muted">{inert(note)}</p>' for note in agenda.notes)
     intro = (
-        f'<p class="muted">Generated {escape(agenda.generated_at)}; riskiest first: pull'
+        f'<p class="muted">Generated {inert(agenda.generated_at)}; riskiest first: pull'
         " requests that could not be evaluated, then by violated requirements, impacted"
         f" systems and major version bumps.</p>{notes}"
     )
@@ -80,29 +87,30 @@ def render_html(agenda: Agenda) -> str:
 
 def _card(item: Item) -> str:
     title = f"#{item.number} {item.title}".strip()
-    link = f'<a href="{escape(item.url)}">{escape(title)}</a>' if item.url else escape(title)
-    who = f"by {escape(item.author)}" if item.author else ""
+    link = f'<a href="{inert(item.url)}">{inert(title)}</a>' if _web(item.url) else inert(title)
+    who = f"by {inert(item.author)}" if item.author else ""
     draft = " · draft" if item.draft else ""
     commits = (
-        f" · <code>{escape(item.base[:12])}..{escape(item.head[:12])}</code>" if item.head else ""
+        f" · <code>{inert(item.base[:12])}..{inert(item.head[:12])}</code>" if item.head else ""
     )
     report = item.report
     if report is None:
+        error = " ".join(map(inert, (item.error or "").split("\n")))
         return (
             f'<article class="card error" data-pull="{item.number}"><h3>{link}</h3>'
             f'<p class="muted">{who}{draft}{commits}</p>'
             f'<p><span class="badge error">ERROR</span> <strong>could not evaluate:</strong>'
-            f" {escape(item.error or '')}</p></article>"
+            f" {error}</p></article>"
         )
     rows = [
         (
             "Verdict",
             f'<span class="badge {report.verdict}">{report.verdict.upper()}</span> '
-            f"{escape(headline(report).split(': ', 1)[-1])}",
+            f"{inert(headline(report).split(': ', 1)[-1])}",
         )
     ]
     chips = "".join(
-        f'<span class="chip">{affected_pill(s.affected)}<code>{escape(s.id)}</code></span>'
+        f'<span class="chip">{affected_pill(s.affected)}<code>{inert(s.id)}</code></span>'
         for s in report.systems
     )
     rows.append(("Affected", chips or '<span class="muted">no system</span>'))
@@ -112,21 +120,21 @@ def _card(item: Item) -> str:
             (
                 "Waiting for",
                 "; ".join(
-                    f"<strong>{escape(owner)}</strong> ({escape(', '.join(systems))})"
+                    f"<strong>{inert(owner)}</strong> ({inert(', '.join(systems))})"
                     for owner, systems in waiting.items()
                 ),
             )
         )
     bumps = major_bumps(report)
     if bumps:
-        rows.append(("Major bumps", "; ".join(escape(b) for b in bumps)))
+        rows.append(("Major bumps", "; ".join(inert(b) for b in bumps)))
     violations = [violation_sentence(v) for s in report.systems for v in s.violations]
     if violations:
         rows.append(
-            ("Violations", "".join(f'<div class="violation">{escape(v)}</div>' for v in violations))
+            ("Violations", "".join(f'<div class="violation">{inert(v)}</div>' for v in violations))
         )
     if report.unmapped:
-        rows.append(("Unmapped", ", ".join(f"<code>{escape(p)}</code>" for p in report.unmapped)))
+        rows.append(("Unmapped", ", ".join(f"<code>{inert(p)}</code>" for p in report.unmapped)))
     table = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
     return (
         f'<article class="card {report.verdict}" data-pull="{item.number}"><h3>{link}</h3>'
@@ -154,15 +162,22 @@ def render_markdown(agenda: Agenda) -> str:
 
 
 def _markdown_item(item: Item) -> list[str]:
-    title = _md(f"#{item.number} {item.title}".strip())
-    link = f"[{title}]({link_target(item.url)})" if item.url else title
+    # The title is the pull request author's words: code, after the number that links.
+    number = f"[#{item.number}]({link_target(item.url)})" if _web(item.url) else f"#{item.number}"
+    link = f"{number} {code(item.title)}" if item.title else number
     report = item.report
     if report is None:
-        return [f"## ⛔ {link}", "", f"**could not evaluate:** {_md(item.error or '')}"]
+        return [
+            f"## ⛔ {link}",
+            "",
+            "**could not evaluate:**",
+            "",
+            fence(item.error or "").rstrip(),
+        ]
     lines = [
         f"## {icon(report)} {link}",
         "",
-        f"by @{_md(item.author)}{' (draft)' if item.draft else ''},"
+        f"by {code('@' + item.author)}{' (draft)' if item.draft else ''},"
         f" {code(f'{item.base[:12]}..{item.head[:12]}')}: **{_md(headline(report))}**",
         "",
     ]
@@ -174,12 +189,12 @@ def _markdown_item(item: Item) -> list[str]:
             "- Waiting for: "
             + "; ".join(f"{_md(o)} ({', '.join(_md(s) for s in ss)})" for o, ss in waiting.items())
         )
-    bumps = major_bumps(report)
+    bumps = major_bumps(report, value=code)
     if bumps:
-        lines.append("- Major bumps: " + "; ".join(_md(b) for b in bumps))
+        lines.append("- Major bumps: " + "; ".join(bumps))
     for result in report.systems:
         for violation in result.violations:
-            lines.append(f"- Violation: {_md(violation_sentence(violation))}")
+            lines.append(f"- Violation: {violation_line(violation)}")
     if report.unmapped:
         lines.append("- Unmapped: " + ", ".join(code(p) for p in report.unmapped))
     return lines

@@ -5,16 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from gate import __version__
-from gate.report.markdown import VIOLATED_HEADING, impact_graph, title
-from gate.report.markdown_text import code, link_target, one_line, plain
+from gate.report.markdown import VIOLATED_HEADING, impact_graph, title, versions, violation_line
+from gate.report.markdown_text import code, fence, link_target, one_line, plain
 from gate.report.records import Report, SystemResult
 from gate.report.words import (
     NO_SYSTEM,
     NOT_COUNTED,
     WHY_AFFECTED,
     rule_phrase,
-    version_phrase,
-    violation_sentence,
 )
 
 # Finds the one living comment again on the next run; invisible when rendered.
@@ -22,6 +20,7 @@ MARKER = "<!-- change-impact-gate -->"
 # GitHub refuses comments over 65536 characters; what is cut first when a report is that long.
 MAX_BODY = 60000
 MAX_IGNORED = 30
+REASON_CHARS = 300  # why a sign-off does not count: the gate's words, quoting the comment
 
 
 def render(
@@ -55,13 +54,11 @@ def _body(
     violations = [v for result in report.systems for v in result.violations]
     if violations:
         lines += ["", VIOLATED_HEADING, ""]
-        lines += [f"- {_plain(violation_sentence(v))}" for v in violations]
+        lines += [f"- {violation_line(v)}" for v in violations]
     bumps = [r for r in report.systems if r.version is not None and r.version.bump is not None]
     if bumps:
         lines += ["", "**Version changes**", ""]
-        lines += [
-            f"- {code(r.id)}: {_plain(version_phrase(r.version))}" for r in bumps if r.version
-        ]
+        lines += [f"- {code(r.id)}: {versions(r.version, arrow='→')}" for r in bumps if r.version]
     if report.unmapped:
         lines += [
             "",
@@ -83,7 +80,7 @@ def _body(
         lines += ["", f"<details><summary>{NOT_COUNTED}</summary>", ""]
         shown_ignored = report.ignored[:MAX_IGNORED]
         lines += [
-            f"- {_code(i.by)} for {_code(i.system)} ({i.source}): {_plain(i.reason)}"
+            f"- {_code(i.by)} for {_code(i.system)} ({i.source}): {_code(i.reason, REASON_CHARS)}"
             for i in shown_ignored
         ]
         if len(report.ignored) > len(shown_ignored):
@@ -103,7 +100,7 @@ def _item(result: SystemResult, ask: Mapping[str, tuple[str, ...]]) -> str:
     if result.because:
         what.append("via " + plain(" → ".join(result.because[0])))
     if result.version is not None and result.version.bump is not None:
-        what.append(_plain(version_phrase(result.version)))
+        what.append(versions(result.version, arrow="→"))
     if result.violations:
         what.append("**requirement violated**")
     about = "; ".join(what)
@@ -113,7 +110,8 @@ def _item(result: SystemResult, ask: Mapping[str, tuple[str, ...]]) -> str:
         return f"- [x] {name} ({about}): no sign-off needed under the map's policy"
     if signoff.satisfied:
         who = ", ".join(
-            f"@{plain(s.by)} for `{s.commit[:7]}` ({s.source}{_link(s.url)})" for s in signoff.by
+            f"{code('@' + s.by)} for `{s.commit[:7]}` ({s.source}{_link(s.url)})"
+            for s in signoff.by
         )
         return f"- [x] ~~{name}~~ ({about}): signed off by {who}"
     waiting = result.waiting_on
@@ -122,7 +120,7 @@ def _item(result: SystemResult, ask: Mapping[str, tuple[str, ...]]) -> str:
     joined = plain(" or ".join(waiting) if signoff.rule == "any" else ", ".join(waiting))
     line = f"- [ ] {name} ({about}): waiting for {joined}{rule}"
     if signoff.by:
-        line += "; so far " + ", ".join(f"@{plain(s.by)}" for s in signoff.by)
+        line += "; so far " + ", ".join(code("@" + s.by) for s in signoff.by)
     if people:
         line += " — ask " + plain(", ".join(dict.fromkeys(people)))
     elif owners and not signoff.waiting_for:
@@ -142,10 +140,7 @@ def _how_to_sign_off(report: Report, stale_signoffs: str) -> list[str]:
         "**How to sign off.** An owner approves this pull request (that signs off every affected"
         " system they own), or comments with a line of its own naming systems they own:",
         "",
-        "```",
-        f"/signoff {' '.join(report.pending)}",
-        "```",
-        "",
+        fence(f"/signoff {' '.join(report.pending)}"),
         f"or `/signoff all` for every affected system they own. A sign-off counts for the head"
         f" commit it was given on (now `{report.head[:7]}`); {lasting}. The pull request's author"
         " and bots cannot sign off; quoted lines, code blocks and edited comments do not count.",
@@ -156,15 +151,10 @@ def _link(url: str | None) -> str:
     return f", [link]({link_target(url)})" if url and url.startswith("https://") else ""
 
 
-def _code(text: str) -> str:
+def _code(text: str, limit: int = 60) -> str:
     """Text from outside the map (a login, a word from a comment) as a short code span.
 
     Its backticks show as quotes: a word that was code in a comment reads as quoted here.
     """
     clean = one_line(text.replace("`", "'"))
-    return code(clean[:59] + "…" if len(clean) > 60 else clean)
-
-
-def _plain(text: str) -> str:
-    """Text from the map or the report as Markdown prose, with arrows drawn as arrows."""
-    return plain(text.replace("->", "→"))
+    return code(clean[: limit - 1] + "…" if len(clean) > limit else clean)

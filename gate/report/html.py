@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from html import escape
 
 from gate.git.diff import Changed
-from gate.report.html_page import page, verdict_header
+from gate.report.html_page import inert, page, verdict_header
 from gate.report.html_systems import systems
 from gate.report.records import Report
 from gate.report.words import NO_SYSTEM, NOT_COUNTED, VIOLATED, headline, violation_sentence
@@ -61,12 +60,12 @@ def _blocking(report: Report, anchors: dict[str, str]) -> str:
     if violations:
         parts.append(
             f"<h3>{VIOLATED} ({len(violations)})</h3>"
-            + _folded([escape(sentence) for sentence in violations])
+            + _folded([inert(sentence) for sentence in violations])
         )
     waiting = report.waiting()
     if waiting:
         owners = [
-            f"<strong>{escape(owner)}</strong> for {_system_links(systems, anchors)}"
+            f"<strong>{inert(owner)}</strong> for {_system_links(systems, anchors)}"
             for owner, systems in waiting.items()
         ]
         parts.append(
@@ -95,7 +94,7 @@ def _folded(items: Sequence[str]) -> str:
 
 
 def _system_links(systems: Sequence[str], anchors: dict[str, str]) -> str:
-    links = [f'<a href="#{anchors[sid]}">{escape(sid)}</a>' for sid in systems[:LISTED]]
+    links = [f'<a href="#{anchors[sid]}">{inert(sid)}</a>' for sid in systems[:LISTED]]
     more = len(systems) - LISTED
     return ", ".join(links) + (f" and {more} more" if more > 0 else "")
 
@@ -107,10 +106,10 @@ def _change(report: Report) -> str:
         ("Head", _commit(report.head)),
         (
             "Author",
-            escape(report.author) if report.author else '<span class="muted">not given</span>',
+            inert(report.author) if report.author else '<span class="muted">not given</span>',
         ),
-        ("Map", f"<code>{escape(report.map_source)}</code>"),
-        ("Map sha256", f"<code>{escape(report.map_sha256)}</code>"),
+        ("Map", f"<code>{inert(report.map_source)}</code>"),
+        ("Map sha256", f"<code>{inert(report.map_sha256)}</code>"),
     ]
     meta = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
     return (
@@ -120,7 +119,7 @@ def _change(report: Report) -> str:
 
 
 def _commit(sha: str) -> str:
-    return f'<code title="{escape(sha)}">{escape(sha)}</code>'
+    return f'<code title="{inert(sha)}">{inert(sha)}</code>'
 
 
 def _changed_files(changed: Sequence[Changed]) -> str:
@@ -129,8 +128,8 @@ def _changed_files(changed: Sequence[Changed]) -> str:
     head = "<tr><th>Status</th><th>Path</th><th>Old path</th></tr>"
     rows = "".join(
         f'<tr><td><span class="status-letter" title="{_status_word(c.status)}">'
-        f'{escape(c.status)}</span></td><td class="path">{escape(c.path)}</td>'
-        f'<td class="path">{escape(c.old_path) if c.old_path else ""}</td></tr>'
+        f'{inert(c.status)}</span></td><td class="path">{inert(c.path)}</td>'
+        f'<td class="path">{inert(c.old_path) if c.old_path else ""}</td></tr>'
         for c in changed
     )
     table = f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
@@ -169,11 +168,11 @@ def _impact(report: Report, anchors: dict[str, str]) -> str:
 def _unmapped(report: Report) -> str:
     if not report.unmapped:
         return ""
-    items = "".join(f"<li><code>{escape(path)}</code></li>" for path in report.unmapped)
+    items = "".join(f"<li><code>{inert(path)}</code></li>" for path in report.unmapped)
     return (
         f'<section id="unmapped"><h2>Unmapped files ({len(report.unmapped)})</h2>'
         f"<p>Changed files that match no system in the map (policy"
-        f" <code>unmapped: {escape(report.unmapped_policy)}</code>).</p><ul>{items}</ul></section>"
+        f" <code>unmapped: {inert(report.unmapped_policy)}</code>).</p><ul>{items}</ul></section>"
     )
 
 
@@ -185,8 +184,8 @@ def _ignored(report: Report) -> str:
         "<th>Why it does not count</th></tr>"
     )
     rows = "".join(
-        f"<tr><td>{escape(i.by)}</td><td>{escape(i.system)}</td><td>{escape(i.source)}</td>"
-        f"<td><code>{escape((i.commit or '')[:12])}</code></td><td>{escape(i.reason)}</td></tr>"
+        f"<tr><td>{inert(i.by)}</td><td>{inert(i.system)}</td><td>{inert(i.source)}</td>"
+        f"<td><code>{inert((i.commit or '')[:12])}</code></td><td>{inert(i.reason)}</td></tr>"
         for i in report.ignored
     )
     return (
@@ -198,7 +197,7 @@ def _ignored(report: Report) -> str:
 def _notes(report: Report) -> str:
     if not report.notes:
         return ""
-    items = "".join(f"<li>{escape(note)}</li>" for note in report.notes)
+    items = "".join(f"<li>{inert(note)}</li>" for note in report.notes)
     return f'<section id="notes"><h2>Notes</h2><ul>{items}</ul></section>'
 
 
@@ -212,7 +211,7 @@ def _evidence(report: Report) -> str:
     else:
         body = (
             "<p>This evaluation was recorded in an evidence record with sha256</p>"
-            f'<p><code class="digest" id="evidence-sha256">{escape(report.evidence_sha256)}'
+            f'<p><code class="digest" id="evidence-sha256">{inert(report.evidence_sha256)}'
             "</code></p><p>To check that the record is intact, run"
             " <code>gate verify-evidence FILE</code> on it: it recomputes the hash, prints it"
             " and exits 0 when it matches, 1 when the record was altered.</p>"

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 
-from gate.report.html_page import affected_pill
+from gate.report.html_page import affected_pill, inert
 from gate.report.records import Report, Signoff, SystemResult, Violation
 from gate.report.words import CHAINS_CUT, rule_phrase, version_phrase
 
@@ -28,18 +27,18 @@ def systems(report: Report, anchors: dict[str, str]) -> str:
 
 def _system_row(result: SystemResult, anchor: str) -> str:
     name = (
-        f'<div class="sys-name">{escape(result.id)}</div>'
+        f'<div class="sys-name">{inert(result.id)}</div>'
         f"{affected_pill(result.affected)}"
-        + (f' <span class="kind">{escape(result.kind)}</span>' if result.kind else "")
-        + (f'<div class="muted">{escape(result.description)}</div>' if result.description else "")
+        + (f' <span class="kind">{inert(result.kind)}</span>' if result.kind else "")
+        + (f'<div class="muted">{inert(result.description)}</div>' if result.description else "")
     )
-    version = escape(version_phrase(result.version)) if result.version is not None else ""
+    version = inert(version_phrase(result.version)) if result.version is not None else ""
     if result.version is not None and result.version.bump == "major":
         version = f"<strong>{version}</strong>"
     return (
-        f'<tr class="system {escape(result.affected)}" id="{anchor}">'
+        f'<tr class="system {inert(result.affected)}" id="{anchor}">'
         f"<td>{name}</td><td>{_why(result)}</td>"
-        f"<td>{escape(', '.join(result.owners))}</td><td>{version}</td>"
+        f"<td>{inert(', '.join(result.owners))}</td><td>{version}</td>"
         f"<td>{_signoff(result)}</td><td>{_violations(result.violations)}</td></tr>"
     )
 
@@ -47,7 +46,7 @@ def _system_row(result: SystemResult, anchor: str) -> str:
 def _why(result: SystemResult) -> str:
     if result.affected == "touched":
         return '<span class="muted">the change edits it</span>'
-    chains = "".join(f"<li>{escape(' → '.join(chain))}</li>" for chain in result.because)
+    chains = "".join(f"<li>{inert(' → '.join(chain))}</li>" for chain in result.because)
     if result.because_truncated:
         chains += f'<li class="muted">… {CHAINS_CUT}</li>'
     listed = f'<ul class="chains">{chains}</ul>'
@@ -68,35 +67,35 @@ def _signoff(result: SystemResult) -> str:
     waiting = ", ".join(result.waiting_on) or "its owners"
     so_far = f'<ul class="plain">{given}</ul>' if given else ""
     return (
-        f'<span class="wait">waiting for {escape(waiting)}</span>'
-        f'<div class="muted">needs {escape(rule)}</div>{so_far}'
+        f'<span class="wait">waiting for {inert(waiting)}</span>'
+        f'<div class="muted">needs {inert(rule)}</div>{so_far}'
     )
 
 
 def _signoff_line(signoff: Signoff) -> str:
-    who = escape(signoff.by)
+    who = inert(signoff.by)
     if signoff.url and signoff.url.startswith(("https://", "http://")):
-        who = f'<a href="{escape(signoff.url)}">{who}</a>'
+        who = f'<a href="{inert(signoff.url)}">{who}</a>'
     parts = [
         who,
-        escape(signoff.source),
-        f'for <code title="{escape(signoff.commit)}">{escape(signoff.commit[:12])}</code>',
+        inert(signoff.source),
+        f'for <code title="{inert(signoff.commit)}">{inert(signoff.commit[:12])}</code>',
     ]
     if signoff.at:
-        parts.append(f'<time class="nowrap">{escape(signoff.at)}</time>')
+        parts.append(f'<time class="nowrap">{inert(signoff.at)}</time>')
     line = " · ".join(parts)
     if signoff.note:
-        line += f'<div class="muted">“{escape(signoff.note)}”</div>'
+        line += f'<div class="muted">“{inert(signoff.note)}”</div>'
     return line
 
 
 def _violations(violations: Iterable[Violation]) -> str:
     return "".join(
         '<div class="violation">'
-        f'<span class="bad">requires {escape(v.dependency)} {escape(v.requires)}</span>'
-        f" (rule <code>{escape(v.rule)}</code>): has {escape(v.version)}, "
-        f"{escape(v.dependency)} is {escape(v.dependency_version)}"
-        + (f'<div class="muted">{escape(v.reason)}</div>' if v.reason else "")
+        f'<span class="bad">requires {inert(v.dependency)} {inert(v.requires)}</span>'
+        f" (rule <code>{inert(v.rule)}</code>): has {inert(v.version)}, "
+        f"{inert(v.dependency)} is {inert(v.dependency_version)}"
+        + (f'<div class="muted">{inert(v.reason)}</div>' if v.reason else "")
         + (
             '<div class="muted">already violated at the merge base</div>'
             if v.already_at_base

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from gate.report.markdown_text import code, plain
+from gate.report.markdown_text import code, fence, plain
 from gate.report.mermaid import mermaid
-from gate.report.records import Report, SystemResult
+from gate.report.records import Report, SystemResult, VersionChange, Violation
 from gate.report.words import (
     NO_SYSTEM,
     NOT_COUNTED,
@@ -38,7 +38,7 @@ def render(report: Report) -> str:
     violations = [v for result in report.systems for v in result.violations]
     if violations:
         lines += ["", VIOLATED_HEADING, ""]
-        lines += [f"- {plain(violation_sentence(v))}" for v in violations]
+        lines += [f"- {violation_line(v)}" for v in violations]
     chains = [(r.id, chain) for r in report.systems for chain in r.because]
     if chains:
         lines += ["", f"<details><summary>{WHY_AFFECTED}</summary>", ""]
@@ -51,7 +51,7 @@ def render(report: Report) -> str:
     if report.ignored:
         lines += ["", f"<details><summary>{NOT_COUNTED}</summary>", ""]
         lines += [
-            f"- {plain(i.by)} for {code(i.system)} ({i.source}): {plain(i.reason)}"
+            f"- {code(i.by)} for {code(i.system)} ({i.source}): {code(i.reason)}"
             for i in report.ignored
         ]
         lines += ["", "</details>"]
@@ -71,15 +71,31 @@ def _row(result: SystemResult) -> str:
     name = code(result.id, in_table=True)
     if done and signoff.required:
         name = f"~~{name}~~"
-    version = plain(version_phrase(result.version)) if result.version else ""
+    version = versions(result.version, in_table=True) if result.version else ""
     if not signoff.required:
         state = "not required"
     elif done:
-        state = "by " + ", ".join(f"@{plain(s.by)} at `{s.commit[:7]}`" for s in signoff.by)
+        state = "by " + ", ".join(
+            f"{code('@' + s.by, in_table=True)} at `{s.commit[:7]}`" for s in signoff.by
+        )
     else:
         state = "waiting for " + plain(", ".join(result.waiting_on))
     owners = plain(", ".join(result.owners))
     return f"| {box} | {name} | {result.affected} | {owners} | {version} | {state} |"
+
+
+def violation_line(violation: Violation) -> str:
+    """A violation as Markdown: ids, versions and rules in code, the map's reason as prose."""
+    return violation_sentence(violation, value=code, quote=code, prose=plain)
+
+
+def versions(version: VersionChange, *, arrow: str = "->", in_table: bool = False) -> str:
+    """A version change as Markdown: each version, read from the change, in code."""
+
+    def value(text: str) -> str:
+        return code(text, in_table=in_table)
+
+    return version_phrase(version, value=value, arrow=arrow)
 
 
 def title(report: Report) -> str:
@@ -93,4 +109,4 @@ def impact_graph(report: Report) -> list[str]:
         return []
     nodes = {r.id: r.affected for r in report.systems}
     arrows = [(a, b, "") for a, b in dict.fromkeys(report.edges)]
-    return ["", "```mermaid", mermaid(nodes, arrows).rstrip(), "```"]
+    return ["", fence(mermaid(nodes, arrows), info="mermaid").rstrip("\n")]

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
+
+from gate.report.terminal_text import shown
 
 # What can open emphasis, code, links, images, HTML, autolinks, tables, strikethrough or math
 # in the middle of a line; a backslash before it makes it a literal character.
@@ -10,6 +13,11 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<|~$])")
 # `>` too: inert in mid-line, but it opens a quote where the text starts a line.
 _SPECIAL_AND_QUOTE = re.compile(r"([\\`*_\[\]<>|~$])")
 _BACKTICKS = re.compile(r"`+")
+_TABLE_PIPE = re.compile(r"(\\*)\|")
+
+
+def _table_pipe(found: re.Match[str]) -> str:
+    return "\\x5c" * len(found.group(1)) + "\\|"
 
 
 def one_line(text: str) -> str:
@@ -20,13 +28,16 @@ def one_line(text: str) -> str:
 def code(text: str, *, in_table: bool = False) -> str:
     """`text` as one code span, shown exactly: fenced by more backticks than any run inside.
 
-    In a table a pipe ends the cell even inside code, so there it is escaped (GitHub shows it).
+    In a table a pipe ends the cell even inside code, so there it is escaped (GitHub shows it);
+    a backslash before it, which would escape the escape, is shown as `\\x5c`.
+    Control characters, bidi overrides among them, show as escapes: they could make the span
+    read as something else.
     """
-    flat = one_line(text)
+    flat = shown(one_line(text))
     if not flat:
         return "`(none)`"
     if in_table:
-        flat = flat.replace("|", "\\|")
+        flat = _TABLE_PIPE.sub(_table_pipe, flat)
     runs = _BACKTICKS.findall(flat)
     fence = "`" * (max(map(len, runs), default=0) + 1)
     # A span that starts or ends with a backtick needs a space between it and the fence;
@@ -47,12 +58,20 @@ def plain(text: str, *, quote: bool = False) -> str:
 
 
 def link_target(url: str) -> str:
-    """A URL as a link's target that cannot end the link early: no spaces, no parentheses."""
-    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """A URL as a link's target that cannot end the link early: no spaces, no parentheses.
+
+    Whatever is not a URL's own punctuation, letter or digit is percent-encoded: whitespace,
+    controls, `<`, `>`, backticks, quotes and backslashes among them.
+    """
+    return quote(url, safe="!#$%&'*+,/:;=?@[]~")
 
 
 def fence(text: str, *, info: str = "") -> str:
-    """`text` as a fenced code block no line of it can close: more backticks than any run inside."""
+    """`text` as a fenced code block no line of it can close: more backticks than any run inside.
+
+    Control characters other than newlines and tabs show as escapes, as in a code span.
+    """
+    text = "\n".join("\t".join(map(shown, line.split("\t"))) for line in text.split("\n"))
     runs = _BACKTICKS.findall(text)
     marks = "`" * max(3, max(map(len, runs), default=0) + 1)
     return f"{marks}{info}\n{text.rstrip(chr(10))}\n{marks}\n"

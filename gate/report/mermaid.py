@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from gate.depmap.records import Map
+
+# Kept as they are in a label; everything else is written as Mermaid's entity code, #NNN;.
+_MERMAID_SPECIAL = re.compile(r"[^\w .,:/@+=-]")
 
 # Arrows point the way impact flows: from a dependency to the systems that depend on it.
 Arrow = tuple[str, str, str]  # (dependency, dependent, label)
@@ -54,7 +58,10 @@ def dot(nodes: Mapping[str, str], arrows: Iterable[Arrow]) -> str:
 
 
 def _mermaid_text(text: str) -> str:
-    return text.replace('"', "#quot;").replace("|", "#124;")
+    """`text` inside a quoted Mermaid label: every character that could end the label, the
+    line or the Markdown fence around the graph, or that Mermaid reads as markup or HTML, as
+    its entity code (`#96;` for a backtick). Letters, digits and plain punctuation stay."""
+    return _MERMAID_SPECIAL.sub(lambda found: f"#{ord(found.group())};", text)
 
 
 def _dot_text(text: str) -> str:

@@ -6,8 +6,8 @@ import math
 from collections import defaultdict, deque
 from collections.abc import Mapping
 from dataclasses import dataclass
-from html import escape
 
+from gate.report.html_page import inert
 from gate.report.records import Report, SystemResult
 
 NODE_WIDTH = 232
@@ -134,7 +134,7 @@ def render(report: Report, anchors: Mapping[str, str]) -> str:
         "<defs>" + _marker("arrow", "#667085") + _marker("arrow-violated", "#b42318") + "</defs>",
     ]
     for x, caption in captions:
-        parts.append(f'<text class="layer" x="{x}" y="{MARGIN + 12}">{escape(caption)}</text>')
+        parts.append(f'<text class="layer" x="{x}" y="{MARGIN + 12}">{inert(caption)}</text>')
     for dependency, dependent in edges:
         parts.append(_edge(at[dependency], at[dependent], (dependency, dependent) in violated))
     for node in placed:
@@ -171,7 +171,7 @@ def _edge(source: Placed, target: Placed, violated: bool) -> str:
         title += ": version requirement violated"
     return (
         f'<path class="{kind}" d="{d}" marker-end="url(#{marker})">'
-        f"<title>{escape(title)}</title></path>"
+        f"<title>{inert(title)}</title></path>"
     )
 
 
@@ -194,23 +194,25 @@ def _node(node: Placed, anchor: str) -> str:
     else:
         status, status_class = "waiting for " + ", ".join(result.signoff.waiting_for), "wait"
     x, y = node.x, node.y
+    tooltip = "\n".join(map(inert, _tooltip(result)))
     classes = f"node {state}" + (" violated" if result.violations else "")
     inner = (
-        f"<title>{escape(_tooltip(result))}</title>"
+        f"<title>{tooltip}</title>"
         f'<rect x="{x}" y="{y}" width="{NODE_WIDTH}" height="{NODE_HEIGHT}" rx="8"/>'
-        f'<text class="name" x="{x + 12}" y="{y + 20}">{escape(_fit(result.id, NAME_CHARS))}'
+        f'<text class="name" x="{x + 12}" y="{y + 20}">{inert(_fit(result.id, NAME_CHARS))}'
         "</text>"
         f'<text class="detail" x="{x + 12}" y="{y + 37}">'
-        f"{escape(_fit(' · '.join(detail), LINE_CHARS))}</text>"
+        f"{inert(_fit(' · '.join(detail), LINE_CHARS))}</text>"
         f'<text class="status {status_class}" x="{x + 12}" y="{y + 53}">'
-        f"{escape(_fit(status, LINE_CHARS))}</text>"
+        f"{inert(_fit(status, LINE_CHARS))}</text>"
     )
     if anchor:
-        inner = f'<a href="#{escape(anchor)}">{inner}</a>'
-    return f'<g class="{classes}" data-system="{escape(result.id)}">{inner}</g>'
+        inner = f'<a href="#{inert(anchor)}">{inner}</a>'
+    return f'<g class="{classes}" data-system="{inert(result.id)}">{inner}</g>'
 
 
-def _tooltip(result: SystemResult) -> str:
+def _tooltip(result: SystemResult) -> list[str]:
+    """The lines of a node's tooltip; a value's own newline stays in its line, as an escape."""
     lines = [f"{result.id} ({result.affected})"]
     if result.description:
         lines.append(result.description)
@@ -220,7 +222,7 @@ def _tooltip(result: SystemResult) -> str:
     more = len(result.because) - TOOLTIP_CHAINS
     if more > 0 or result.because_truncated:
         lines.append("… and more chains" if more <= 0 else f"… and {more} more chain(s)")
-    return "\n".join(lines)
+    return lines
 
 
 def _fit(text: str, limit: int) -> str:

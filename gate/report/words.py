@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from gate.report.records import Report, VersionChange, Violation
 
 NO_SYSTEM = "The change touches no system in the map."
@@ -16,30 +18,55 @@ def icon(report: Report) -> str:
     return "✅" if report.verdict == "pass" else "⛔"
 
 
-def violation_sentence(violation: Violation) -> str:
-    """A violation in words a reviewer reads once and understands."""
-    mine = f"{violation.dependent} {violation.version}"
+def _as_is(text: str) -> str:
+    return text
+
+
+def _in_quotes(text: str) -> str:
+    return f'"{text}"'
+
+
+def violation_sentence(
+    violation: Violation,
+    *,
+    value: Callable[[str], str] = _as_is,
+    quote: Callable[[str], str] = _in_quotes,
+    prose: Callable[[str], str] = _as_is,
+) -> str:
+    """A violation in words a reviewer reads once and understands.
+
+    A format shows each value (ids, versions, where they were read) through `value`, the rule
+    as written in the map through `quote`, and the map's reason through `prose`.
+    """
+    mine = value(f"{violation.dependent} {violation.version}")
     if violation.version_at:
-        mine += f" ({violation.version_at})"
-    theirs = f"{violation.dependency} {violation.dependency_version}"
+        mine += f" ({value(violation.version_at)})"
+    theirs = value(f"{violation.dependency} {violation.dependency_version}")
     if violation.dependency_version_at:
-        theirs += f" ({violation.dependency_version_at})"
-    rule = violation.requires
+        theirs += f" ({value(violation.dependency_version_at)})"
+    rule = value(violation.requires)
     if violation.rule != violation.requires:
-        rule += f' (rule "{violation.rule}")'
+        rule += f" (rule {quote(violation.rule)})"
     sentence = f"{mine} does not satisfy {rule} required by {theirs}"
     if violation.reason:
-        sentence += f": {violation.reason}"
+        sentence += f": {prose(violation.reason)}"
     if violation.already_at_base:
         sentence += " [already violated at the merge base]"
     return sentence
 
 
-def version_phrase(version: VersionChange) -> str:
-    """'9.2.18 -> 9.6.1 (major)', 'unchanged 9.2.18', 'added 1.0', ..."""
+def version_phrase(
+    version: VersionChange, *, value: Callable[[str], str] = _as_is, arrow: str = "->"
+) -> str:
+    """'9.2.18 -> 9.6.1 (major)', '9.2.18 (unchanged)', 'none -> 1.0 (added)', ...
+
+    Each version is shown through `value`.
+    """
     if version.bump is None:
-        return f"{version.after or version.before} (unchanged)"
-    phrase = f"{version.before or 'none'} -> {version.after or 'none'} ({version.bump}"
+        return f"{value(version.after or version.before or '')} (unchanged)"
+    before = value(version.before) if version.before else "none"
+    after = value(version.after) if version.after else "none"
+    phrase = f"{before} {arrow} {after} ({version.bump}"
     if version.downgrade:
         phrase += ", DOWNGRADE"
     return phrase + ")"

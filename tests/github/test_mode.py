@@ -35,7 +35,7 @@ def test_opened_is_blocked_with_a_failure_status_and_a_comment(run, capsys):
     body = comment["body"]
     assert "BLOCKED" in body
     assert "- [ ] `pg-dump-backup`" in body
-    assert "does not satisfy >=9.6" in body
+    assert "does not satisfy `>=9.6`" in body
     assert "```mermaid" in body
     assert "/signoff " in body
     assert "ask @carol" in body
@@ -63,7 +63,7 @@ def test_an_owner_approves_and_the_same_comment_is_edited(run, capsys):
     assert len(run.fake.requests_to("PATCH", r"/issues/comments/\d+$")) == 1
     [comment] = run.comments()
     assert "~~`backup-alerts`~~" in comment["body"]
-    assert f"@dave for `{head[:7]}` (review" in comment["body"]
+    assert f"`@dave` for `{head[:7]}` (review" in comment["body"]
     assert run.output_values()["verdict"] == "pass"
 
 

@@ -347,3 +347,32 @@ def test_the_board_renders_in_a_browser(tmp_path, browser, monkeypatch):
     )
     assert browser.screenshot(tmp_path / "board.png").startswith(PNG)
     keep(tmp_path / "board.png")
+
+
+def test_a_hostile_file_name_runs_no_script_in_the_report(tmp_path, browser):
+    repo = demo_repository(tmp_path / "infra")
+    repo.checkout("-b", "upgrade-postgresql")
+    upgrade(repo)
+    names = [
+        "<img src=x onerror=window.pwned=1>",
+        '"><script>window.pwned=2</script>',
+        "<svg onload=window.pwned=3>",
+        "evil\u202etxt.exe",
+    ]
+    repo.commit("odd names", *((name, "x\n") for name in names))
+    page = tmp_path / "report.html"
+    args = ["--repo", str(repo.path), "--base", "main", "--format", "html", "--output", str(page)]
+    code = main(["check", *args])
+    assert code == 1
+
+    browser.open(page)
+    assert browser.problems() == []
+    assert browser.requested() == [page.as_uri()]
+    assert browser.evaluate("typeof window.pwned") == "undefined"
+    assert browser.evaluate("document.querySelectorAll('img, script:not(head script)').length") == 0
+    paths = browser.evaluate(
+        "[...document.querySelectorAll('#change tbody tr')].map(r => r.children[1].innerText)"
+    )
+    assert sorted(paths) == sorted(
+        [*names[:3], "evil\\u202etxt.exe", "config/software/postgresql.rb"]
+    )

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gate.report.markdown_text import code, link_target, one_line, plain
+from gate.report.terminal_text import shown
 
 
 @pytest.mark.parametrize(
@@ -26,13 +27,23 @@ from gate.report.markdown_text import code, link_target, one_line, plain
         ("  spaced \t out  ", "`spaced out`"),
         ("", "`(none)`"),
         (" \n ", "`(none)`"),
+        ("\x1b[2K\rPASS", "`\\x1b[2K PASS`"),
+        ("evil\u202etxt.exe", "`evil\\u202etxt.exe`"),
     ],
 )
 def test_a_code_span_shows_the_text_whatever_it_holds(text, span):
     assert code(text) == span
 
 
-@pytest.mark.parametrize(("text", "span"), [("a|b", "`a\\|b`"), ("`a|", "`` `a\\| ``")])
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("a|b", "`a\\|b`"),
+        ("`a|", "`` `a\\| ``"),
+        ("a\\|b", "`a\\x5c\\|b`"),
+        ("\\\\|", "`\\x5c\\x5c\\|`"),
+    ],
+)
 def test_in_a_table_a_pipe_in_code_is_escaped_so_the_cell_goes_on(text, span):
     assert code(text, in_table=True) == span
 
@@ -73,6 +84,8 @@ def test_quote_also_escapes_the_quote_mark(text, prose):
         ("https://github.com/acme/infra/pull/7", "https://github.com/acme/infra/pull/7"),
         ("https://x/a b", "https://x/a%20b"),
         ("https://x/(y)", "https://x/%28y%29"),
+        ('https://x/a\n<b>`"\\', "https://x/a%0A%3Cb%3E%60%22%5C"),
+        ("https://x/?q=1&r=%20#top", "https://x/?q=1&r=%20#top"),
     ],
 )
 def test_a_link_target_cannot_end_the_link_early(url, target):
@@ -111,5 +124,5 @@ def test_a_code_span_is_one_span_holding_the_text_on_one_line(text):
     inner = span[len(fence.group()) : -len(fence.group())]
     assert span.endswith(fence.group())
     assert all(len(run) < len(fence.group()) for run in re.findall(r"`+", inner))
-    flat = one_line(text)
+    flat = shown(one_line(text))
     assert inner.strip() == (flat or "(none)").strip() or inner == f" {flat} "

@@ -58,3 +58,36 @@ def test_the_headline_gives_the_verdict_and_every_reason():
     assert headline(report_of(verdict="pass", pending=())) == (
         "PASS: 0 affected system(s), every required sign-off is in."
     )
+
+
+def test_each_format_shows_the_versions_its_own_way():
+    version = VersionChange(before="9.2.18", after="9.6.1", bump="major")
+    assert version_phrase(version, value=lambda v: f"<{v}>", arrow="→") == (
+        "<9.2.18> → <9.6.1> (major)"
+    )
+    added = VersionChange(before=None, after="1.0", bump="added")
+    assert version_phrase(added, value=lambda v: f"<{v}>") == "none -> <1.0> (added)"
+    unchanged = VersionChange(before="9.2", after="9.2", bump=None)
+    assert version_phrase(unchanged, value=lambda v: f"<{v}>") == "<9.2> (unchanged)"
+
+
+def test_each_format_shows_the_values_of_a_violation_its_own_way():
+    violation = Violation(
+        dependent="backup",
+        dependency="db",
+        requires=">=9.6",
+        rule=">={major}",
+        version="9.2",
+        dependency_version="9.6.1",
+        already_at_base=False,
+        reason="it refuses",
+        version_at="b.yml:2",
+        dependency_version_at="d.rb:1",
+    )
+    sentence = violation_sentence(
+        violation, value=lambda v: f"<{v}>", quote=lambda v: f"«{v}»", prose=str.upper
+    )
+    assert sentence == (
+        "<backup 9.2> (<b.yml:2>) does not satisfy <>=9.6> (rule «>={major}») required by"
+        " <db 9.6.1> (<d.rb:1>): IT REFUSES"
+    )
