@@ -113,7 +113,7 @@ def evaluate(
                     f"its {role} commit {sha} is not in the local clone {repo}; fetch it first:"
                     f" git -C {shlex.quote(repo)} fetch origin pull/{item.number}/head{branch}"
                 )
-        gathered = gather(github, _pull(item, github_repo), witness=False)
+        gathered = gather(github, _pull(item, github_repo))
 
         def from_github(depmap: Map) -> Iterable[Offer]:
             return gathered.offers(depmap)

@@ -96,6 +96,8 @@ class FakeGitHub:
         self.statuses: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.teams: dict[tuple[str, str], dict[str, str]] = {}  # (org, slug) -> login -> state
         self.token_user = user("github-actions[bot]")  # who writes with the token
+        self.token_users: dict[str, dict[str, Any]] = {}  # who writes with other tokens
+        self.commits: dict[tuple[str, int], list[dict[str, Any]]] = {}  # a pull's commits
         self.time = datetime.datetime(2026, 1, 5, 9, 0, 0, tzinfo=datetime.UTC)
         self._next_id = 1000
         self._lock = threading.RLock()
@@ -188,10 +190,52 @@ class FakeGitHub:
             self.reviews.setdefault((repo, number), [])
             self.comments.setdefault((repo, number), [])
             self.events.setdefault((repo, number), [])
+            self.commits[(repo, number)] = []
+        self.add_commit(number, head, author=author, committer=author, repo=repo)
         return pull
 
-    def push(self, number: int, head: str, *, force: bool = False, repo: str = REPO) -> None:
-        """Move a pull request's head, as a push to its branch does."""
+    def add_commit(
+        self,
+        number: int,
+        sha: str,
+        *,
+        author: str | None = "alice",
+        committer: str | None = "alice",
+        repo: str = REPO,
+    ) -> dict[str, Any]:
+        """A commit of the pull request, as GET .../pulls/{n}/commits lists it.
+
+        author and committer are the GitHub users GitHub links the commit's identities to;
+        None: an identity GitHub links to no user (`null`, as GitHub answers then).
+        """
+        commit: dict[str, Any] = copy.deepcopy(payload("pulls_list_commits.json")[0])
+        commit.update(
+            sha=sha,
+            node_id=f"C_{sha[:12]}",
+            url=f"{self.url}/repos/{repo}/commits/{sha}",
+            html_url=f"https://github.com/{repo}/commit/{sha}",
+            author=user(author) if author is not None else None,
+            committer=user(committer) if committer is not None else None,
+        )
+        with self._lock:
+            self.commits.setdefault((repo, number), []).append(commit)
+        return commit
+
+    def push(
+        self,
+        number: int,
+        head: str,
+        *,
+        force: bool = False,
+        repo: str = REPO,
+        author: str | None = None,
+        committer: str | None = None,
+    ) -> None:
+        """Move a pull request's head, as a push to its branch does (by its author, unless told)."""
+        owner = self.pulls[(repo, number)]["user"]["login"]
+        self.add_commit(
+            number, head, author=author or owner, committer=committer or owner, repo=repo
+        )
         with self._lock:
             self.pulls[(repo, number)]["head"]["sha"] = head
             self.pulls[(repo, number)]["updated_at"] = self.stamp()
@@ -345,6 +389,11 @@ class FakeGitHub:
         """Add or override a route: pattern is a regular expression for the whole path."""
         self.routes.insert(0, (method, re.compile(pattern), handler))
 
+    def writer(self, request: Request) -> dict[str, Any]:
+        """The user a request's token writes as."""
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        return self.token_users.get(token, self.token_user)
+
     # -- what the test reads back ---------------------------------------------------------
 
     def requests_to(self, method: str, pattern: str = "") -> list[Request]:
@@ -447,7 +496,9 @@ def _create_comment(fake: FakeGitHub, request: Request, match: re.Match[str]) ->
     key = (match["repo"], int(match["number"]))
     if key not in fake.pulls:
         return 404, {"message": "Not Found"}
-    comment = fake.add_comment(key[1], fake.token_user["login"], request.body["body"], repo=key[0])
+    comment = fake.add_comment(
+        key[1], fake.writer(request)["login"], request.body["body"], repo=key[0]
+    )
     return 201, comment
 
 
@@ -456,7 +507,7 @@ def _edit_comment(fake: FakeGitHub, request: Request, match: re.Match[str]) -> t
     for (repo, _), comments in fake.comments.items():
         for comment in comments:
             if repo == match["repo"] and comment["id"] == cid:
-                if comment["user"]["login"] != fake.token_user["login"]:
+                if comment["user"]["login"] != fake.writer(request)["login"]:
                     return 403, {"message": "You must be the author to edit this comment"}
                 comment["body"] = request.body["body"]
                 comment["updated_at"] = fake.stamp()
@@ -464,7 +515,8 @@ def _edit_comment(fake: FakeGitHub, request: Request, match: re.Match[str]) -> t
     return 404, {"message": "Not Found"}
 
 
-def _create_status(fake: FakeGitHub, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+def create_status(fake: FakeGitHub, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+    """POST .../statuses/{sha} as GitHub answers it; a test's own route may fall back to it."""
     body = request.body or {}
     if body.get("state") not in ("error", "failure", "pending", "success"):
         return 422, {"message": "Validation Failed"}
@@ -478,10 +530,21 @@ def _create_status(fake: FakeGitHub, request: Request, match: re.Match[str]) -> 
         context=body.get("context", "default"),
         target_url=body.get("target_url"),
         description=body.get("description"),
-        creator=fake.token_user["login"],
+        creator=fake.writer(request)["login"],
         repo=match["repo"],
     )
     return 201, status
+
+
+def _commit_pulls(fake: FakeGitHub, request: Request, match: re.Match[str]) -> tuple[int, Any]:
+    """GET .../commits/{sha}/pulls: the pull requests whose head is the commit (open first)."""
+    found = [
+        pull
+        for (repo, _), pull in sorted(fake.pulls.items(), key=lambda kv: kv[0][1])
+        if repo == match["repo"] and pull["head"]["sha"] == match["sha"]
+    ]
+    found.sort(key=lambda pull: pull["state"] != "open")
+    return 200, Page(found)
 
 
 def _statuses(fake: FakeGitHub, request: Request, match: re.Match[str]) -> tuple[int, Any]:
@@ -514,11 +577,13 @@ _ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", _REPO + r"/pulls", _pulls),
     ("GET", _REPO + r"/pulls/(?P<number>\d+)", _pull),
     ("GET", _REPO + r"/pulls/(?P<number>\d+)/reviews", _listing("reviews")),
+    ("GET", _REPO + r"/pulls/(?P<number>\d+)/commits", _listing("commits")),
+    ("GET", _REPO + r"/commits/(?P<sha>[0-9a-f]{40})/pulls", _commit_pulls),
     ("GET", _REPO + r"/issues/(?P<number>\d+)/comments", _listing("comments")),
     ("GET", _REPO + r"/issues/(?P<number>\d+)/events", _listing("events")),
     ("POST", _REPO + r"/issues/(?P<number>\d+)/comments", _create_comment),
     ("PATCH", _REPO + r"/issues/comments/(?P<id>\d+)", _edit_comment),
-    ("POST", _REPO + r"/statuses/(?P<sha>[0-9a-f]{40})", _create_status),
+    ("POST", _REPO + r"/statuses/(?P<sha>[0-9a-f]{40})", create_status),
     ("GET", _REPO + r"/commits/(?P<sha>[0-9a-f]{40})/statuses", _statuses),
     ("GET", r"/orgs/(?P<org>[^/]+)/teams/(?P<slug>[^/]+)", _team),
     (

@@ -40,7 +40,8 @@ class Run:
         monkeypatch.setenv("GATE_GITHUB_BACKOFF", "0.01")
         monkeypatch.setenv("GATE_GITHUB_RETRIES", "2")
         monkeypatch.setenv("GATE_GITHUB_MAX_WAIT", "3")
-        monkeypatch.delenv("GATE_TEAMS_TOKEN", raising=False)
+        for variable in ("GATE_TEAMS_TOKEN", "GATE_STATUS_TOKEN", "GATE_PULL_REQUEST"):
+            monkeypatch.delenv(variable, raising=False)
         self.summary.write_text("")
         self.outputs.write_text("")
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from gate.errors import GateError
 from gate.github.payloads import IssueCommentEvent, PullRequestEvent
-from gate.github.post import comment_marker
 from gate.report.records import Report
 
 PULL_EVENTS = ("pull_request", "pull_request_target", "pull_request_review")
@@ -26,6 +25,7 @@ class Actions:
     repository: str  # owner/name
     summary: str  # GITHUB_STEP_SUMMARY
     outputs: str  # GITHUB_OUTPUT
+    pull_request: str | None = None  # GATE_PULL_REQUEST, read on workflow_run only
 
 
 def read_environment(environ: Mapping[str, str]) -> Actions:
@@ -62,28 +62,47 @@ def read_environment(environ: Mapping[str, str]) -> Actions:
         repository=repository,
         summary=environ["GITHUB_STEP_SUMMARY"],
         outputs=environ["GITHUB_OUTPUT"],
+        pull_request=environ.get("GATE_PULL_REQUEST"),
     )
 
 
 def pull_request_number(actions: Actions) -> tuple[int, str | None] | None:
     """The pull request's number, and the head the event names (None: read it from the API).
 
-    None when the event is a comment on a plain issue, or the gate's own comment.
+    None when the event is a comment on a plain issue. A comment event is never skipped for
+    its text: a comment that looks like the gate's own (its marker) may be anyone's, and a
+    skipped run could only leave an older verdict standing. On `workflow_run` (the privileged
+    follow-up of a read-only review workflow, for pull requests from forks) the number is
+    GATE_PULL_REQUEST (the action's `pull-request` input), and the head is read from the API,
+    never from the event or an artifact.
     """
     if actions.event_name in PULL_EVENTS:
         pull = PullRequestEvent.from_dict(actions.event)
         return pull.number, pull.head
     if actions.event_name == "issue_comment":
         comment = IssueCommentEvent.from_dict(actions.event)
-        if comment.number is None:
-            return None
-        if comment.body.startswith(comment_marker()):
-            return None  # editing our own comment triggered this: nothing new to read
-        return comment.number, None
+        return None if comment.number is None else (comment.number, None)
+    if actions.event_name == "workflow_run":
+        return workflow_run_number(actions.pull_request), None
     raise GateError(
         f"--github does not handle the {actions.event_name!r} event; run it on pull_request or"
-        " pull_request_target, pull_request_review and issue_comment"
+        " pull_request_target, pull_request_review, issue_comment and workflow_run"
     )
+
+
+def workflow_run_number(value: str | None) -> int:
+    """GATE_PULL_REQUEST: a positive decimal number, nothing else."""
+    if not value:
+        raise GateError(
+            "on workflow_run the gate checks the pull request GATE_PULL_REQUEST names (the"
+            " action's `pull-request` input), and it is not set: pass the number the reviewing"
+            " workflow recorded, e.g. `pull-request: ${{ steps.read.outputs.number }}`"
+        )
+    if re.fullmatch(r"[0-9]{1,18}", value) is None or int(value) == 0:
+        raise GateError(
+            f"GATE_PULL_REQUEST={value!r} is not a pull request number (a positive decimal integer)"
+        )
+    return int(value)
 
 
 def outcome_outputs(report: Report) -> dict[str, str]:

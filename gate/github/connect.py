@@ -42,3 +42,15 @@ def clients(environ: Mapping[str, str]) -> tuple[GitHub, GitHub]:
         else github
     )
     return github, teams
+
+
+def status_client(environ: Mapping[str, str], github: GitHub) -> GitHub:
+    """The client commit statuses are posted with: GATE_STATUS_TOKEN's, or the main one.
+
+    GATE_STATUS_TOKEN (the action's `status-token`) is meant to be a GitHub App installation
+    token: a status posted with it has that app as its creator, which branch rules can require
+    as the status's expected source, and which is then the gate's identity (identity.py).
+    """
+    if environ.get("GATE_STATUS_TOKEN"):
+        return client(environ, token_variable="GATE_STATUS_TOKEN")
+    return github

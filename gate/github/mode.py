@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
-from gate.depmap.records import Map
-from gate.errors import EXIT_PASS, GateError
+from gate.errors import EXIT_BLOCKED, EXIT_PASS, GateError
 from gate.github.actions import (
     Actions,
     append_summary,
@@ -17,27 +14,14 @@ from gate.github.actions import (
     read_environment,
     write_outputs,
 )
-from gate.github.ask import ask
-from gate.github.client import GitHub
-from gate.github.connect import clients
-from gate.github.payloads import Comment, PullRequest
+from gate.github.connect import clients, status_client
+from gate.github.evaluation import Evaluation, Options, evaluate
+from gate.github.identity import Identity, Writers, announce
+from gate.github.payloads import PullRequest
 from gate.github.post import description, post_status, state_of, update_comment
 from gate.github.pull import HeadMoved, confirm_head, fetch_commits, fetch_event_pull
-from gate.github.refusals import RateLimited
-from gate.github.signoffs import gather
-from gate.github.teams import team_lookup
+from gate.github.siblings import Blocked, blocked_sibling
 from gate.report.records import Report
-from gate.signoffs.records import Offer, OfferSource
-
-
-@dataclass(frozen=True, kw_only=True)
-class Evaluation:
-    """A pull request's report, and what the comment needs besides: who to ask, what was read."""
-
-    report: Report
-    ask: Mapping[str, tuple[str, ...]]  # owner entry (team key or @login) -> people to mention
-    stale_signoffs: str
-    comments: tuple[Comment, ...]  # the pull request's comments as read for the sign-offs
 
 
 def check_pull_request(
@@ -51,7 +35,11 @@ def check_pull_request(
     deepen: bool,
     signoffs: str | None,
 ) -> int:
-    """Evaluate the event's pull request; post the verdict back to it; exit with the verdict."""
+    """Evaluate the event's open pull request; post the verdict back to it; exit with it.
+
+    A run that cannot decide (any error or crash) replaces the gate's verdict on a head that
+    is still current with `error`, so no earlier `success` stands for it.
+    """
     actions = read_environment(os.environ)
     target = pull_request_number(actions)
     if target is None:
@@ -62,110 +50,108 @@ def check_pull_request(
         return EXIT_PASS
     number, event_head = target
     github, teams = clients(os.environ)
+    writers = Writers(github=github, statuses=status_client(os.environ, github))
+    options = Options(
+        repo=repo, map_path=map_path, map_file=map_file, deepen=deepen, signoffs=signoffs
+    )
     pull: PullRequest | None = None
     try:
         pull = fetch_event_pull(github, actions.repository, number, event_head)
+        if pull.state != "open":
+            print(
+                f"gate: pull request #{number} is {pull.state}, not open: only open pull"
+                " requests are checked, so nothing was posted"
+            )
+            return EXIT_PASS
+        identity = announce(writers, pull)
         fetch_commits(repo, (pull.base, pull.head), fetch=deepen)
-        evaluation = evaluate(
-            github,
-            teams,
-            pull,
-            repo=repo,
-            map_path=map_path,
-            map_file=map_file,
-            deepen=deepen,
-            signoffs=signoffs,
-        )
+        evaluation = evaluate(github, teams, pull, options, vouches=identity.vouches)
         report = evaluation.report
         if evidence is not None:
             from gate.evidence import with_evidence
 
             report = with_evidence(report, repo=repo, path=evidence)
-        post_verdict(github, actions, pull, report, evaluation)
+        blocked = (
+            blocked_sibling(github, teams, pull, options, vouches=identity.vouches)
+            if report.verdict == "pass"
+            else None
+        )
+        post_verdict(writers, actions, pull, report, evaluation, identity, blocked)
+    except HeadMoved as error:
+        fail(writers, actions, None, str(error))  # the new head's own run decides
+        raise
     except GateError as error:
-        fail(github, actions, pull, error)
+        fail(writers, actions, pull, str(error))
+        raise
+    except Exception as error:
+        fail(writers, actions, pull, f"the gate crashed ({type(error).__name__})")
         raise
     from gate.output import write_text
     from gate.report.render import render
 
     write_text(render(report, form), output)
+    if blocked is not None:
+        sys.stderr.write(f"gate: {sibling_line(blocked)}\n")
+        return EXIT_BLOCKED
     return report.exit_code
 
 
-def evaluate(
-    github: GitHub,
-    teams: GitHub,
-    pull: PullRequest,
-    *,
-    repo: str,
-    map_path: str,
-    map_file: str | None,
-    deepen: bool,
-    signoffs: str | None,
-) -> Evaluation:
-    """The check of the pull request, with the sign-offs its reviews and comments give."""
-    from gate.check import Change, check
-
-    gathered = gather(github, pull)
-    seen: list[Map] = []
-
-    def from_github(depmap: Map) -> Iterable[Offer]:
-        seen.append(depmap)
-        return gathered.offers(depmap)
-
-    sources: list[OfferSource] = [from_github]
-    if signoffs is not None:
-        from gate.signoffs.ledger import ledger_source
-
-        sources.append(ledger_source(signoffs))
-    change = Change(
-        repo=repo,
-        base=pull.base,
-        head=pull.head,
-        map_path=map_path,
-        map_file=map_file,
-        author=pull.author,
-        deepen=deepen,
-    )
-    report = check(change, offers=sources, lookup=team_lookup(teams))
-    return Evaluation(
-        report=report,
-        ask=ask(seen[0], report, author=pull.author) if seen else {},
-        stale_signoffs=seen[0].policy.stale_signoffs if seen else "head",
-        comments=gathered.comments,
-    )
-
-
 def post_verdict(
-    github: GitHub, actions: Actions, pull: PullRequest, report: Report, evaluation: Evaluation
+    writers: Writers,
+    actions: Actions,
+    pull: PullRequest,
+    report: Report,
+    evaluation: Evaluation,
+    identity: Identity,
+    blocked: Blocked | None,
 ) -> None:
-    """The comment, then the status once the head is confirmed; the job's summary and outputs."""
+    """The comment, the job's summary and outputs; last, once the head is confirmed, the status.
+
+    `success` is the last write of a run, so nothing that fails after it can leave it standing
+    for a run that did not finish.
+    """
     from gate.report import comment
 
     asked, stale = evaluation.ask, evaluation.stale_signoffs
     body = comment.render(report, ask=asked, stale_signoffs=stale)
-    comment_url = update_comment(github, pull, body, evaluation.comments)
-    confirm_head(github, pull)
-    post_status(github, pull, state_of(report), description(report), comment_url)
+    comment_url = update_comment(
+        writers.github, pull, body, evaluation.comments, mine=identity.wrote
+    )
     summary = comment.render(report, ask=asked, stale_signoffs=stale, marker=False)
+    outputs = outcome_outputs(report)
+    state, line = state_of(report), description(report)
+    if blocked is not None:
+        state, line = "failure", sibling_line(blocked)
+        summary += f"\n\n**Blocked:** {line}"
+        outputs["verdict"] = "blocked"
     append_summary(actions.summary, summary)
-    write_outputs(actions.outputs, outcome_outputs(report))
+    write_outputs(actions.outputs, outputs)
+    confirm_head(writers.github, pull)
+    post_status(writers.statuses, pull, state, line, comment_url)
 
 
-def fail(github: GitHub, actions: Actions, pull: PullRequest | None, error: GateError) -> None:
+def sibling_line(blocked: Blocked) -> str:
+    return (
+        f"pull request #{blocked.number} has the same head commit and is blocked:"
+        f" {description(blocked.report)}"
+    )
+
+
+def fail(writers: Writers, actions: Actions, pull: PullRequest | None, message: str) -> None:
     """On an error: the status says the gate could not decide; outputs and summary say why.
 
-    Nothing is posted for a head that moved (its own run decides) or while rate-limited (it
-    would only wait again).
+    The `error` status goes on the head with the main token, and with the status token too
+    when there is one (its `success` is the one branch rules may require), unless the head
+    moved (pull None: the new head's own run decides).
     """
-    message = str(error)
     notes: list[str] = []
-    if pull is not None and not isinstance(error, (HeadMoved, RateLimited)):
+    if pull is not None:
         first = message.splitlines()[0] if message else "error"
-        try:
-            post_status(github, pull, "error", f"could not decide: {first}", None)
-        except GateError as again:
-            notes.append(f"posting the error status failed too: {again}")
+        for client in writers.status_clients():
+            try:
+                post_status(client, pull, "error", f"could not decide: {first}", None)
+            except GateError as again:
+                notes.append(f"posting the error status failed too: {again}")
     try:
         write_outputs(actions.outputs, {"verdict": "error", "affected": "[]", "pending": "[]"})
         from gate.report.markdown_text import fence

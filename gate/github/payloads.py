@@ -120,6 +120,7 @@ class Review:
     state: str | None
     commit_id: str
     submitted_at: str | None
+    submitted: datetime.datetime | None
     html_url: str | None
 
     @classmethod
@@ -130,6 +131,7 @@ class Review:
             state=_text(data, "state"),
             commit_id=_text(data, "commit_id") or "",
             submitted_at=_text(data, "submitted_at"),
+            submitted=_moment(data, "submitted_at"),
             html_url=_text(data, "html_url"),
         )
 
@@ -156,20 +158,93 @@ class Comment:
             html_url=_text(data, "html_url"),
         )
 
+    @classmethod
+    def created_object(cls, data: object, *, body: str, what: str) -> Comment:
+        """The comment GitHub answers for a comment it created or edited; anything else fails.
+
+        An answer that is not the comment as written (no id, no author, another body) means
+        the write cannot be shown to have happened.
+        """
+        if not isinstance(data, Mapping):
+            raise PayloadError(f"GitHub's answer to {what} is not a comment object")
+        comment = cls.from_dict(data)
+        lacks = [
+            name
+            for name, ok in (
+                ("id", comment.id is not None),
+                ("user.login", comment.user.login is not None),
+                ("html_url", comment.html_url is not None),
+                ("body", comment.body == body),
+            )
+            if not ok
+        ]
+        if lacks:
+            raise PayloadError(
+                f"GitHub's answer to {what} is not the comment as written (its"
+                f" {', '.join(repr(name) for name in lacks)} do not match); run the job again"
+            )
+        return comment
+
 
 @dataclass(frozen=True, kw_only=True)
 class Status:
     context: str | None
+    state: str | None
     target_url: str | None
     created: datetime.datetime | None
+    creator: str | None  # the login GitHub records as the status's creator
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Status:
+        creator = data.get("creator")
         return cls(
             context=_text(data, "context"),
+            state=_text(data, "state"),
             target_url=_text(data, "target_url"),
             created=_moment(data, "created_at"),
+            creator=_text(creator, "login") or None if isinstance(creator, Mapping) else None,
         )
+
+    @classmethod
+    def created_object(cls, data: object, *, state: str, context: str, what: str) -> Status:
+        """The status GitHub answers for one it created: its state, context, creator and time."""
+        if not isinstance(data, Mapping):
+            raise PayloadError(f"GitHub's answer to {what} is not a commit status object")
+        status = cls.from_dict(data)
+        lacks = [
+            name
+            for name, ok in (
+                ("state", status.state == state),
+                ("context", status.context == context),
+                ("creator.login", status.creator is not None),
+                ("created_at", status.created is not None),
+            )
+            if not ok
+        ]
+        if lacks:
+            raise PayloadError(
+                f"GitHub's answer to {what} is not the status as posted (its"
+                f" {', '.join(repr(name) for name in lacks)} do not match); run the job again"
+            )
+        return status
+
+
+@dataclass(frozen=True, kw_only=True)
+class PullCommit:
+    """A commit of a pull request: the GitHub users recorded as its author and committer."""
+
+    sha: str
+    people: tuple[str, ...]  # logins; git identities GitHub links to no user are not people
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PullCommit:
+        people = []
+        for role in ("author", "committer"):
+            person = data.get(role)
+            login = _text(person, "login") if isinstance(person, Mapping) else None
+            if login:
+                people.append(login)
+        return cls(sha=_text(data, "sha") or "", people=tuple(dict.fromkeys(people)))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -217,17 +292,13 @@ class IssueCommentEvent:
     """An issue_comment event; number is None when the issue is no pull request."""
 
     number: int | None
-    body: str
 
     @classmethod
     def from_dict(cls, event: Mapping[str, Any]) -> IssueCommentEvent:
         issue = _required(event, "issue", dict)
-        comment = event.get("comment")
-        body = comment.get("body") if isinstance(comment, Mapping) else None
-        body = body if isinstance(body, str) else ""
         if not issue.get("pull_request"):
-            return cls(number=None, body=body)
-        return cls(number=_required(issue, "number", int, "issue."), body=body)
+            return cls(number=None)
+        return cls(number=_required(issue, "number", int, "issue."))
 
 
 # -- typed getters ------------------------------------------------------------------------------

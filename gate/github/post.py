@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from gate.github.client import GitHub
 from gate.github.payloads import Comment, PayloadError, PullRequest, Status
@@ -13,38 +13,59 @@ MAX_DESCRIPTION = 140  # GitHub's limit for a commit status description
 
 
 def update_comment(
-    github: GitHub, pull: PullRequest, body: str, comments: Iterable[Comment]
+    github: GitHub,
+    pull: PullRequest,
+    body: str,
+    comments: Iterable[Comment],
+    *,
+    mine: Callable[[Comment], bool],
 ) -> str | None:
-    """Edit the gate's one comment (found by its marker) in place, or create it; its URL."""
+    """Edit the gate's one comment in place, or create it; its URL.
+
+    The gate's comment is the first that starts with its marker and that mine() says the gate
+    wrote (Identity.wrote): a marker in anyone else's comment does not make it the gate's.
+    """
     marker = comment_marker()
-    mine = [c for c in comments if (c.body or "").startswith(marker) and c.user.bot]
-    if mine:
-        found = mine[0]
+    found = next((c for c in comments if (c.body or "").startswith(marker) and mine(c)), None)
+    if found is not None:
         if found.id is None:
             raise PayloadError(
                 f"GitHub listed the gate's comment {found.html_url} without an id, so it cannot"
                 " be edited; run the job again"
             )
         if found.body != body:
-            github.patch(f"/repos/{pull.repository}/issues/comments/{found.id}", {"body": body})
+            path = f"/repos/{pull.repository}/issues/comments/{found.id}"
+            edited = github.patch(path, {"body": body})
+            Comment.created_object(edited, body=body, what=f"PATCH {path}")
         return found.html_url
-    created = github.post(f"/repos/{pull.repository}/issues/{pull.number}/comments", {"body": body})
-    return Comment.from_dict(created).html_url if isinstance(created, dict) else None
+    path = f"/repos/{pull.repository}/issues/{pull.number}/comments"
+    created = Comment.created_object(github.post(path, {"body": body}), body=body, what=path)
+    if not mine(created):
+        raise PayloadError(
+            f"GitHub answered POST {path} with a comment by {created.user.login}, not by the"
+            " gate's own identity (the creator of the status it posted), so the next run would"
+            " not find it; use one token for comments and the main status"
+        )
+    return created.html_url
 
 
 def post_status(
     github: GitHub, pull: PullRequest, state: str, description: str, target_url: str | None
-) -> Status | None:
-    """Post this gate's commit status on the head; the status as GitHub stored it."""
+) -> Status:
+    """Post this gate's commit status on the head; the status as GitHub stored it.
+
+    An answer that is not that status (its state, context, creator and time) is an error.
+    """
     target = target_url if target_url and pull.is_target(target_url) else pull.html_url
     if len(description) > MAX_DESCRIPTION:
         description = description[: MAX_DESCRIPTION - 1] + "…"
+    path = f"/repos/{pull.repository}/statuses/{pull.head}"
     posted = github.post(
-        f"/repos/{pull.repository}/statuses/{pull.head}",
+        path,
         {"state": state, "context": CONTEXT, "description": description, "target_url": target},
         idempotent=True,
     )
-    return Status.from_dict(posted) if isinstance(posted, dict) else None
+    return Status.created_object(posted, state=state, context=CONTEXT, what=f"POST {path}")
 
 
 def state_of(report: Report) -> str:

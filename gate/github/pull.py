@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from gate.errors import GateError
 from gate.github.client import GitHub
 from gate.github.payloads import IssueEvent, PullRequest, Status, each
-from gate.github.post import CONTEXT, post_status
+from gate.github.post import CONTEXT
 
 # Issue events after which the pull request's head may be a commit it was at before, so the
-# gate's earlier statuses no longer show the head has been current since then.
-HEAD_RESETS = frozenset(
-    {"head_ref_force_pushed", "head_ref_deleted", "head_ref_restored", "reopened"}
+# gate's earlier statuses no longer show the head has been current since then. A change of
+# the base is one too: the same head is another change against another base.
+BASE_CHANGES = frozenset({"base_ref_changed"})
+HEAD_RESETS = (
+    frozenset({"head_ref_force_pushed", "head_ref_deleted", "head_ref_restored", "reopened"})
+    | BASE_CHANGES
 )
 
 
@@ -71,8 +75,32 @@ def fetch_commits(repo: str, commits: Sequence[str], *, fetch: bool) -> None:
     refs.fetch_commits(repo, missing)
 
 
+@dataclass(frozen=True, kw_only=True)
+class History:
+    """What the pull request's issue events say about its head and its base."""
+
+    head_reset: datetime.datetime | None  # the last event after which an old head may be back
+    base_changed: datetime.datetime | None  # the last change of the base branch
+
+
+def history(github: GitHub, pull: PullRequest) -> History:
+    events = each(
+        github.paginate(f"/repos/{pull.repository}/issues/{pull.number}/events"),
+        IssueEvent.from_dict,
+        "issue events",
+    )
+
+    def last(kinds: frozenset[str]) -> datetime.datetime | None:
+        return max(
+            (e.created for e in events if e.event in kinds and e.created is not None),
+            default=None,
+        )
+
+    return History(head_reset=last(HEAD_RESETS), base_changed=last(BASE_CHANGES))
+
+
 def head_since(
-    github: GitHub, pull: PullRequest, *, witness: bool = True
+    github: GitHub, pull: PullRequest, *, since: History, vouches: Callable[[Status], bool]
 ) -> datetime.datetime | None:
     """Since when the head has been the pull request's head, as far as GitHub can vouch.
 
@@ -80,31 +108,24 @@ def head_since(
     later push, yet GitHub records no push times for pull requests (the timeline's commits
     carry the author's own, forgeable dates). What it does record: the time of each commit
     status, and an issue event for every push that is not a fast-forward (force push, branch
-    deleted or restored, reopening). So each run posts this gate's status on the head it has
-    just read from the pull request, with the pull request as its target; the earliest such
-    status on the head after the last of those events shows the head has been current since
-    then: a fast-forward away from it could only come back by a force push. Comments posted
-    earlier count for no commit (fail closed: the owner is asked to sign off again).
-    Only accounts with write access can post statuses; they are trusted not to forge this one.
-    With witness=False (a reader such as the board's agenda) nothing is posted: without an
-    earlier status on the head, no comment counts.
+    deleted or restored, reopening) and for a change of the base. So each run posts this
+    gate's status on the head it has just read from the pull request, with the pull request as
+    its target (identity.announce); the earliest such status on the head after the last of
+    those events shows the head has been current since then: a fast-forward away from it could
+    only come back by a force push. Only a status vouches() for counts: one the gate itself
+    posted (its creator is the gate's identity), so a status anyone else posts on a commit
+    before pushing it vouches for nothing. Comments posted earlier count for no commit (fail
+    closed: the owner is asked to sign off again).
     """
-    where = f"/repos/{pull.repository}"
-    events = each(
-        github.paginate(f"{where}/issues/{pull.number}/events"),
-        IssueEvent.from_dict,
-        "issue events",
-    )
-    resets = [e.created for e in events if e.event in HEAD_RESETS]
-    reset = max((t for t in resets if t is not None), default=None)
     statuses = each(
-        github.paginate(f"{where}/commits/{pull.head}/statuses"), Status.from_dict, "statuses"
+        github.paginate(f"/repos/{pull.repository}/commits/{pull.head}/statuses"),
+        Status.from_dict,
+        "statuses",
     )
-    seen = [s.created for s in statuses if s.context == CONTEXT and pull.is_target(s.target_url)]
-    valid = [t for t in seen if t is not None and (reset is None or t >= reset)]
-    if valid:
-        return min(valid)
-    if not witness:
-        return None
-    posted = post_status(github, pull, "pending", f"evaluating {pull.head[:7]}", pull.html_url)
-    return posted.created if posted is not None else None
+    reset = since.head_reset
+    seen = [
+        s.created
+        for s in statuses
+        if s.context == CONTEXT and pull.is_target(s.target_url) and vouches(s)
+    ]
+    return min((t for t in seen if t is not None and (reset is None or t >= reset)), default=None)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from gate.depmap.records import Map
+from gate.errors import GateError
 from gate.github.client import GitHub
 from gate.github.commands import signoff_commands
-from gate.github.payloads import Comment, PullRequest, Review, each
-from gate.github.pull import head_since
+from gate.github.payloads import Comment, PullCommit, PullRequest, Review, Status, each
+from gate.github.pull import head_since, history
 from gate.signoffs.records import ANY_SYSTEM, Offer
 
 DECIDING_REVIEWS = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
+# GitHub lists at most this many commits of a pull request: a list this long may be cut.
+# https://docs.github.com/en/rest/pulls/pulls#list-commits-on-a-pull-request
+MAX_PULL_COMMITS = 250
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -23,7 +28,9 @@ class Gathered:
     reviews: tuple[Offer, ...]
     comments: tuple[Comment, ...]
     head: str
-    since: datetime.datetime | None
+    since: datetime.datetime | None  # since when the head is known to be current
+    author: str
+    contributors: Mapping[str, str]  # lower-cased login of a commit's author or committer -> it
 
     def offers(self, depmap: Map) -> tuple[Offer, ...]:
         """The offers, once the base map names the systems a `/signoff` line may name."""
@@ -31,16 +38,28 @@ class Gathered:
         if depmap.own_system is not None:
             known.add(depmap.own_system.id)
         comments = comment_offers(self.comments, head=self.head, since=self.since, known=known)
-        return (*self.reviews, *comments)
+        return tuple(_not_by(self.contributors, [*self.reviews, *comments], author=self.author))
 
 
-def gather(github: GitHub, pull: PullRequest, *, witness: bool = True) -> Gathered:
+def by_an_app(status: Status) -> bool:
+    """A reader's rule (the board) for who vouches for a head: a GitHub App, never a person.
+
+    The --github mode knows the gate's own identity and vouches only by it (identity.py).
+    """
+    return (status.creator or "").lower().endswith("[bot]")
+
+
+def gather(
+    github: GitHub, pull: PullRequest, *, vouches: Callable[[Status], bool] = by_an_app
+) -> Gathered:
     """The offers of the pull request's reviews and comments, and the comments as read.
 
-    Comments count from the time head_since vouches for; with witness=False (a reader such as
-    the board's agenda) no status is posted to vouch for the head.
+    Comments count from the time head_since vouches for, by statuses vouches() accepts. No
+    one recorded as the author or committer of one of the pull request's commits can sign off
+    (nobody signs off their own work), and a change of the base voids every approval and
+    comment given before it, as a force push does.
     """
-    since = head_since(github, pull, witness=witness)
+    since = history(github, pull)
     where = f"/repos/{pull.repository}"
     reviews = each(
         github.paginate(f"{where}/pulls/{pull.number}/reviews"), Review.from_dict, "reviews"
@@ -48,16 +67,60 @@ def gather(github: GitHub, pull: PullRequest, *, witness: bool = True) -> Gather
     comments = each(
         github.paginate(f"{where}/issues/{pull.number}/comments"), Comment.from_dict, "comments"
     )
+    contributors = pull_contributors(github, pull)
+    witnessed = head_since(github, pull, since=since, vouches=vouches)
     return Gathered(
-        reviews=tuple(review_offers(reviews)), comments=tuple(comments), head=pull.head, since=since
+        reviews=tuple(review_offers(reviews, base_changed=since.base_changed)),
+        comments=tuple(comments),
+        head=pull.head,
+        since=witnessed,
+        author=pull.author,
+        contributors=contributors,
     )
 
 
-def review_offers(reviews: Iterable[Review]) -> list[Offer]:
+def pull_contributors(github: GitHub, pull: PullRequest) -> dict[str, str]:
+    """Lower-cased login -> a commit of the pull request they authored or committed."""
+    path = f"/repos/{pull.repository}/pulls/{pull.number}/commits"
+    commits = each(github.paginate(path), PullCommit.from_dict, "pull request commits")
+    if len(commits) >= MAX_PULL_COMMITS:
+        raise GateError(
+            f"pull request #{pull.number} has {len(commits)} or more commits, and GitHub lists"
+            f" no more than {MAX_PULL_COMMITS}: the gate cannot tell who wrote them all, so"
+            " nobody's sign-off can be checked; squash or split the pull request"
+        )
+    found: dict[str, str] = {}
+    for commit in commits:
+        for login in commit.people:
+            found.setdefault(login.lower(), commit.sha)
+    return found
+
+
+def _not_by(
+    contributors: Mapping[str, str], offers: list[Offer], *, author: str
+) -> list[Offer]:
+    """The offers, those by an author or committer of a commit of the change rejected."""
+    kept: list[Offer] = []
+    for offer in offers:
+        commit = contributors.get(offer.by.lower())
+        if commit is not None and offer.by.lower() != author.lower() and not offer.bot:
+            offer = dataclasses.replace(
+                offer,
+                reject_reason=f"{offer.by} authored or committed {commit[:12]} of this pull"
+                " request, and nobody signs off their own work",
+            )
+        kept.append(offer)
+    return kept
+
+
+def review_offers(
+    reviews: Iterable[Review], *, base_changed: datetime.datetime | None = None
+) -> list[Offer]:
     """Each reviewer's latest deciding review: an approval offers to sign off what they own.
 
     A later "changes requested" revokes an approval, and so does its dismissal (GitHub then
-    shows the approval itself as DISMISSED); a later plain comment changes nothing.
+    shows the approval itself as DISMISSED); a later plain comment changes nothing. An
+    approval submitted before the base last changed (base_changed) is for another change.
     """
     latest: dict[str, Review] = {}
     approved: dict[str, Review] = {}
@@ -70,7 +133,14 @@ def review_offers(reviews: Iterable[Review]) -> list[Offer]:
             approved[login.lower()] = review
     offers: list[Offer] = []
     for key, review in latest.items():
-        if review.state == "APPROVED":
+        if review.state == "APPROVED" and _before(review.submitted, base_changed):
+            offers.append(
+                _review_offer(
+                    review,
+                    reject="given before the pull request's base was changed; approve again",
+                )
+            )
+        elif review.state == "APPROVED":
             offers.append(_review_offer(review))
         elif review.state == "DISMISSED":
             offers.append(
@@ -83,6 +153,11 @@ def review_offers(reviews: Iterable[Review]) -> list[Offer]:
                 )
             )
     return offers
+
+
+def _before(moment: datetime.datetime | None, change: datetime.datetime | None) -> bool:
+    """Whether a sign-off at moment may predate the change (equal: GitHub's whole seconds)."""
+    return change is not None and (moment is None or moment <= change)
 
 
 def _review_offer(review: Review, *, reject: str | None = None) -> Offer:

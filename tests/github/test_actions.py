@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from gate.report.comment import MARKER
 from testing import fakegithub
 from testing.pullrequest import NUMBER, alerting_change
 
@@ -17,11 +16,54 @@ def test_a_comment_on_a_plain_issue_has_nothing_to_check(run, capsys):
     assert run.fake.requests == []
 
 
-def test_the_gates_own_comment_triggers_nothing(run, capsys):
-    comment = {"id": 1, "body": MARKER + "\n### report", "user": fakegithub.user("x[bot]")}
+def test_the_gates_own_comment_is_checked_again_and_left_as_it_is(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+    assert run.on_push(capsys, "opened")[0] == 1
+    [comment] = run.comments()
     run.event("issue_comment", fakegithub.comment_event(NUMBER, comment))
-    assert run.check(capsys) == (0, None)
+    assert run.check(capsys)[0] == 1
+    assert run.fake.requests_to("PATCH") == []  # the same report: nothing to edit
+    assert len(run.comments()) == 1
+    assert run.statuses()[-1] == ("failure", head)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (None, "GATE_PULL_REQUEST names (the action's `pull-request` input), and it is not set"),
+        ("", "it is not set"),
+        ("0", "GATE_PULL_REQUEST='0' is not a pull request number"),
+        ("-7", "is not a pull request number"),
+        ("7 ", "is not a pull request number"),
+        ("+7", "is not a pull request number"),
+        ("\u0667", "is not a pull request number"),  # a decimal digit, but not ASCII
+        ("1" * 5000, "is not a pull request number"),
+    ],
+)
+def test_workflow_run_takes_a_pull_request_number_and_nothing_else(
+    run, capsys, monkeypatch, value, message
+):
+    run.event("workflow_run", {"workflow_run": {"head_sha": "f" * 40}})
+    if value is None:
+        monkeypatch.delenv("GATE_PULL_REQUEST", raising=False)
+    else:
+        monkeypatch.setenv("GATE_PULL_REQUEST", value)
+    code, report = run.check(capsys)
+    assert code == 2
+    assert message in report["error"]
     assert run.fake.requests == []
+
+
+def test_workflow_run_reads_the_head_from_the_api(run, capsys, monkeypatch):
+    head = alerting_change(run)
+    run.open(head)
+    run.fake.add_review(NUMBER, "dave", "APPROVED", commit=head)
+    run.event("workflow_run", {"workflow_run": {"head_sha": "f" * 40}})
+    monkeypatch.setenv("GATE_PULL_REQUEST", "007")
+    code, report = run.check(capsys)
+    assert (code, report["head"]) == (0, head)
+    assert run.statuses()[-1] == ("success", head)
 
 
 @pytest.mark.parametrize(

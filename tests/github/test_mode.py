@@ -108,7 +108,7 @@ def test_a_secondary_rate_limit_past_the_bound_is_an_error(run, capsys, monkeypa
     code, _ = run.on_push(capsys)
     assert code == 2
     assert "rate-limited" in run.err
-    assert [s for s, _ in run.statuses()] == ["pending"]  # nothing more while limited
+    assert [s for s, _ in run.statuses()] == ["pending", "error"]  # no verdict left standing
     assert run.output_values()["verdict"] == "error"
 
 
@@ -137,7 +137,7 @@ def test_an_api_that_always_fails_posts_no_success(run, capsys):
     code, _ = run.on_push(capsys)
     assert code == 2
     tried = [r.body["state"] for r in run.fake.requests_to("POST", "/statuses/")]
-    assert tried == ["error"] * 3  # the events could not be read: no witness, no verdict
+    assert tried == ["pending"] * 3 + ["error"] * 3  # no status could be posted: no identity
     assert "posting the error status failed too" in run.err
 
 
@@ -243,3 +243,72 @@ def test_a_bound_that_is_no_finite_number_is_an_error(run, capsys, monkeypatch, 
     code, _ = run.on_push(capsys)
     assert code == 2
     assert f"GATE_GITHUB_MAX_WAIT='{value}' must be a finite number, not negative" in run.err
+
+
+def test_a_head_that_two_passing_pull_requests_share_gets_success(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+    run.fake.add_review(NUMBER, "dave", "APPROVED", commit=head)
+    run.fake.add_pull(8, head=head, base=run.base)
+    run.fake.add_review(8, "dave", "APPROVED", commit=head)
+    run.fake.add_pull(9, head=head, base=run.base, state="closed")  # closed: not asked
+    assert run.on_push(capsys)[0] == 0
+    assert run.statuses()[-1] == ("success", head)
+    assert run.fake.requests_to("GET", r"/commits/[0-9a-f]+/pulls$")
+    assert not run.fake.requests_to("GET", r"/pulls/9/")
+
+
+def test_a_blocked_run_does_not_ask_about_other_pull_requests(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+    assert run.on_push(capsys)[0] == 1
+    assert run.fake.requests_to("GET", r"/commits/[0-9a-f]+/pulls$") == []
+
+
+def test_with_a_status_token_an_error_replaces_the_verdict_of_both_tokens(run, capsys, monkeypatch):
+    monkeypatch.setenv("GATE_STATUS_TOKEN", "app-token")
+    run.fake.token_users["app-token"] = fakegithub.user("gate-app[bot]")
+    head = alerting_change(run)
+    run.open(head)
+    run.fake.fail("GET", "/reviews$", status=404, times=None)
+    code, _ = run.on_push(capsys)
+    assert code == 2
+    posted = run.fake.requests_to("POST", r"/statuses/")
+    assert [(r.body["state"], r.headers["authorization"]) for r in posted] == [
+        ("pending", "Bearer test-token"),
+        ("pending", "Bearer app-token"),
+        ("error", "Bearer test-token"),
+        ("error", "Bearer app-token"),
+    ]
+
+
+def test_a_comment_github_records_as_someone_elses_is_an_error(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+
+    def by_someone(fake, request, match):
+        return 201, fake.add_comment(NUMBER, "someone", request.body["body"])
+
+    run.fake.route(
+        "POST", r"/repos/(?P<repo>[^/]+/[^/]+)/issues/(?P<number>\d+)/comments", by_someone
+    )
+    code, _ = run.on_push(capsys)
+    assert code == 2
+    assert "not by the gate's own identity" in run.err
+    assert run.statuses()[-1] == ("error", head)
+
+
+def test_a_status_answer_without_a_creator_is_an_error(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+
+    def anonymous(fake, request, match):
+        status, body = fakegithub.create_status(fake, request, match)
+        return status, {**body, "creator": None}
+
+    run.fake.route(
+        "POST", r"/repos/(?P<repo>[^/]+/[^/]+)/statuses/(?P<sha>[0-9a-f]{40})", anonymous
+    )
+    code, _ = run.on_push(capsys)
+    assert code == 2
+    assert "'creator.login'" in run.err

@@ -15,6 +15,7 @@ from gate.github.payloads import (
     ListedPull,
     Membership,
     PayloadError,
+    PullCommit,
     PullRequest,
     PullRequestEvent,
     Review,
@@ -129,9 +130,9 @@ def test_events_of_pull_requests_and_comments():
         PullRequestEvent(number=7, head=SHA)
     )
     plain = IssueCommentEvent.from_dict({"issue": {"pull_request": None}, "comment": "x"})
-    assert plain == IssueCommentEvent(number=None, body="")
+    assert plain == IssueCommentEvent(number=None)
     on_pull = {"issue": {"pull_request": {"url": "u"}, "number": 7}, "comment": {"body": "hi"}}
-    assert IssueCommentEvent.from_dict(on_pull) == IssueCommentEvent(number=7, body="hi")
+    assert IssueCommentEvent.from_dict(on_pull) == IssueCommentEvent(number=7)
 
 
 def test_a_listed_pull_request_keeps_what_it_has_and_names_what_it_lacks():
@@ -170,6 +171,7 @@ def test_sign_off_records_read_leniently():
         state=None,
         commit_id="",
         submitted_at=None,
+        submitted=None,
         html_url=None,
     )
     comment = Comment.from_dict(
@@ -192,3 +194,80 @@ def test_sign_off_records_read_leniently():
 def test_times(value, created):
     assert Status.from_dict({"created_at": value}).created == created
     assert IssueEvent.from_dict({"event": "reopened", "created_at": value}).created == created
+
+
+CONTEXT = "change-impact-gate"
+STATUS: dict[str, Any] = {
+    "state": "success",
+    "context": "change-impact-gate",
+    "created_at": "2026-01-05T09:00:01Z",
+    "creator": {"login": "github-actions[bot]", "type": "Bot"},
+}
+
+
+def test_a_posted_status_is_the_status_as_posted():
+    status = Status.created_object(STATUS, state="success", context=CONTEXT, what="P")
+    assert (status.state, status.creator) == ("success", "github-actions[bot]")
+
+
+@pytest.mark.parametrize(
+    ("answer", "lacks"),
+    [
+        ({**STATUS, "state": "pending"}, "'state'"),
+        ({**STATUS, "context": "ci"}, "'context'"),
+        ({**STATUS, "creator": None}, "'creator.login'"),
+        ({**STATUS, "creator": {"login": ""}}, "'creator.login'"),
+        ({**STATUS, "created_at": None}, "'created_at'"),
+        ({"message": "ok"}, "'state', 'context', 'creator.login', 'created_at'"),
+    ],
+)
+def test_a_status_answer_that_is_not_the_status_posted_is_an_error(answer, lacks):
+    with pytest.raises(PayloadError, match=re.escape(f"(its {lacks} do not match)")):
+        Status.created_object(answer, state="success", context=CONTEXT, what="POST x")
+    with pytest.raises(PayloadError, match="is not a commit status object"):
+        Status.created_object([answer], state="success", context=CONTEXT, what="P")
+
+
+COMMENT = {
+    "id": 5,
+    "user": {"login": "github-actions[bot]"},
+    "body": "report",
+    "html_url": "https://github.com/acme/infra/pull/7#issuecomment-5",
+}
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (COMMENT, None),
+        ({**COMMENT, "id": None}, "its 'id' do not match"),
+        ({**COMMENT, "user": None}, "its 'user.login' do not match"),
+        ({**COMMENT, "html_url": 3}, "its 'html_url' do not match"),
+        ({**COMMENT, "body": "other"}, "its 'body' do not match"),
+        ("created", "is not a comment object"),
+    ],
+)
+def test_a_comment_answer_must_be_the_comment_as_written(answer, message):
+    if message is None:
+        assert Comment.created_object(answer, body="report", what="POST c").id == 5
+        return
+    with pytest.raises(PayloadError, match=re.escape(message)):
+        Comment.created_object(answer, body="report", what="POST c")
+
+
+@pytest.mark.parametrize(
+    ("data", "people"),
+    [
+        ({"sha": SHA, "author": {"login": "a"}, "committer": {"login": "c"}}, ("a", "c")),
+        ({"sha": SHA, "author": {"login": "a"}, "committer": {"login": "a"}}, ("a",)),
+        ({"sha": SHA, "author": None, "committer": {"login": "web-flow"}}, ("web-flow",)),
+        ({"author": "a", "committer": {"login": 3}}, ()),
+    ],
+)
+def test_the_people_of_a_pull_requests_commit(data, people):
+    assert PullCommit.from_dict(data).people == people
+
+
+def test_a_status_names_its_creator():
+    assert Status.from_dict({"creator": {"login": "x"}}).creator == "x"
+    assert Status.from_dict({"creator": "x"}).creator is None

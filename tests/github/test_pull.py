@@ -6,7 +6,10 @@ import subprocess
 
 import pytest
 
+from gate.github.client import GitHub
+from gate.github.payloads import PullRequest
 from testing import fakegithub
+from testing.fakegithub import FakeGitHub
 from testing.gitrepo import GIT_ENV, GitRepo
 from testing.infra import infra_repo
 from testing.pullrequest import NUMBER, Run, alerting_change
@@ -78,3 +81,73 @@ def test_a_shallow_checkout_of_the_base_fetches_the_pull_request(
     else:
         assert code == 2
         assert "pass --deepen" in report["error"]
+
+
+def _client(fake: FakeGitHub) -> GitHub:
+    return GitHub(fake.url, "test-token", retries=0)
+
+
+def _pull_request(fake: FakeGitHub, number: int = NUMBER) -> PullRequest:
+    data = fake.pulls[(fakegithub.REPO, number)]
+    return PullRequest.from_dict(data, repository=fakegithub.REPO, number=number)
+
+
+def test_the_history_names_the_last_head_reset_and_base_change(fake):
+    from gate.github.pull import history
+
+    fake.add_pull(NUMBER, head="a" * 40, base="b" * 40)
+    pull = _pull_request(fake)
+    assert history(_client(fake), pull) == history(_client(fake), pull)
+    empty = history(_client(fake), pull)
+    assert (empty.head_reset, empty.base_changed) == (None, None)
+    fake.add_event(NUMBER, "head_ref_force_pushed")
+    base = fake.add_event(NUMBER, "base_ref_changed")
+    fake.add_event(NUMBER, "labeled")
+    found = history(_client(fake), pull)
+    assert found.head_reset == found.base_changed  # a change of base resets the head too
+    assert found.base_changed is not None
+    assert found.base_changed.strftime("%Y-%m-%dT%H:%M:%SZ") == base["created_at"]
+
+
+@pytest.mark.parametrize(
+    ("creator", "target", "context", "vouched"),
+    [
+        ("gate[bot]", "pull", "change-impact-gate", True),
+        ("GATE[bot]", "pull", "change-impact-gate", True),  # logins are case-insensitive
+        ("alice", "pull", "change-impact-gate", False),
+        ("gate[bot]", "https://example.com", "change-impact-gate", False),
+        ("gate[bot]", "pull", "ci", False),
+    ],
+)
+def test_only_the_gates_own_status_for_the_pull_request_vouches(
+    fake, creator, target, context, vouched
+):
+    from gate.github.identity import Identity
+    from gate.github.pull import History, head_since
+
+    head = "a" * 40
+    pull_data = fake.add_pull(NUMBER, head=head, base="b" * 40)
+    url = pull_data["html_url"] if target == "pull" else target
+    status = fake.add_status(head, "pending", context=context, target_url=url, creator=creator)
+    identity = Identity(statuses="gate[bot]", comments="github-actions[bot]")
+    since = head_since(
+        _client(fake),
+        _pull_request(fake),
+        since=History(head_reset=None, base_changed=None),
+        vouches=identity.vouches,
+    )
+    assert (since is not None) is vouched
+    if since is not None:
+        assert since.strftime("%Y-%m-%dT%H:%M:%SZ") == status["created_at"]
+
+
+def test_a_status_before_the_last_reset_vouches_for_nothing(fake):
+    from gate.github.pull import head_since, history
+
+    head = "a" * 40
+    pull_data = fake.add_pull(NUMBER, head=head, base="b" * 40)
+    fake.add_status(head, "pending", context="change-impact-gate", target_url=pull_data["html_url"])
+    fake.add_event(NUMBER, "base_ref_changed")
+    pull = _pull_request(fake)
+    client = _client(fake)
+    assert head_since(client, pull, since=history(client, pull), vouches=lambda s: True) is None

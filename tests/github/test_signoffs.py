@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from gate.github.payloads import Review
 from testing import fakegithub
 from testing.fakegithub import FakeGitHub
 from testing.infra import infra_repo
@@ -176,3 +177,46 @@ def test_a_dismissed_approval_no_longer_counts(run, capsys):
     assert code == 1
     assert "dismissed" in report["ignored_signoffs"][0]["reason"]
     assert run.statuses()[-1] == ("failure", head)
+
+
+def _review(state: str, at: str | None, login: str = "dave") -> Review:
+
+    return Review.from_dict(
+        {
+            "id": 1,
+            "user": {"login": login},
+            "state": state,
+            "commit_id": "a" * 40,
+            "submitted_at": at,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("at", "counts"),
+    [
+        ("2026-01-05T09:00:01Z", True),
+        ("2026-01-05T09:00:00Z", False),  # the same second: it may predate the change
+        ("2026-01-05T08:59:59Z", False),
+        (None, False),  # no time: it cannot be shown to be after
+    ],
+)
+def test_an_approval_counts_only_after_the_last_change_of_base(at, counts):
+    import datetime
+
+    from gate.github.signoffs import review_offers
+
+    changed = datetime.datetime(2026, 1, 5, 9, 0, 0, tzinfo=datetime.UTC)
+    [offer] = review_offers([_review("APPROVED", at)], base_changed=changed)
+    assert (offer.reject_reason is None) is counts
+    [plain] = review_offers([_review("APPROVED", at)])
+    assert plain.reject_reason is None
+
+
+def test_the_board_trusts_a_github_apps_status_only():
+    from gate.github.payloads import Status
+    from gate.github.signoffs import by_an_app
+
+    assert by_an_app(Status.from_dict({"creator": {"login": "github-actions[bot]"}}))
+    assert not by_an_app(Status.from_dict({"creator": {"login": "alice"}}))
+    assert not by_an_app(Status.from_dict({}))
