@@ -67,7 +67,7 @@ def test_several_merge_bases_are_an_error(forked: tuple[GitRepo, str]) -> None:
     repo.checkout("feature")
     repo.git("merge", "-q", "--no-edit", on_main)
     main, feature = refs.resolve(path, "main"), refs.resolve(path, "feature")
-    with pytest.raises(GateError, match="2 merge bases .*Merge the base into the branch"):
+    with pytest.raises(GateError, match=r"2 merge bases .*Merge the base into the branch"):
         refs.merge_base(path, main, feature)
     repo.git("merge", "-q", "--no-edit", "main")
     assert refs.merge_base(path, main, refs.resolve(path, "feature")) == main
