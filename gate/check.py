@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from gate import DEFAULT_MAP_PATH
 from gate.depmap.edits import edited_definitions
 from gate.depmap.read import map_reading, read_map, with_map_system
+from gate.errors import GateError
 from gate.git import diff, refs
 from gate.report.records import Report
 from gate.signoffs.count import count
@@ -48,7 +49,7 @@ def check(
     head while the listing finishes: on a large change git takes as long as everything else.
     `lookup` answers GitHub team memberships; the only calls that can reach GitHub.
     """
-    repo, author = change.repo, change.author
+    repo, author = change.repo, _author(change.author)
     base, head, merge_base = resolve_range(change)
     # git reads in the background while the gate works; whatever is still running ends with the
     # check, however it ends. The version files at head are waited for only if a version is read.
@@ -110,6 +111,19 @@ def check(
             members=members,
             author=author,
         )
+
+
+def _author(written: str | None) -> str | None:
+    """The author's login as given (`@carol` is carol); sign-offs compare it case-blind."""
+    if written is None:
+        return None
+    bare = written.strip().removeprefix("@")
+    if not bare or any(char.isspace() for char in bare):
+        raise GateError(
+            f"--author {written!r} is not a GitHub login; name the change's author, such as"
+            " --author carol"
+        )
+    return bare
 
 
 def resolve_range(change: Change) -> tuple[str, str, str]:
