@@ -33,6 +33,7 @@ class Change:
     head: str = "HEAD"
     map_path: str = DEFAULT_MAP_PATH
     map_file: str | None = None  # a map on disk instead of the one in the repository
+    signoffs: str | None = None  # a file of sign-offs recorded outside GitHub
     author: str | None = None
     deepen: bool = False
 
@@ -59,6 +60,10 @@ def check(
             map_reading(repo, base, change.map_path, change.map_file)
         )
         depmap = read_map(repo, base, change.map_path, change.map_file, map_blob)
+        if change.map_file is not None:
+            from gate.git.worktree import from_outside
+
+            from_outside(repo, base, change.map_file, depmap.sha256, what="--map-file")
         at_head = git_at_work.enter_context(version_files(repo, head, depmap.systems))
         if listing.running():
             # A large change: while git lists it, load what reading its versions will take.
@@ -81,6 +86,10 @@ def check(
         touched, silent = touched_by(matches, edited, versions)
         impact, violations = impact_and_violations(depmap, touched, silent, versions)
         needing = needing_signoff(systems, depmap, impact, edited)
+        if change.signoffs is not None:
+            from gate.signoffs.ledger import ledger_source
+
+            offers = [*offers, ledger_source(change.signoffs, repo=repo, base=base)]
         offered = [offer for source in offers for offer in source(depmap)]
         members = memberships(offered, needing, depmap.teams, author=author, lookup=lookup)
         unchanged = unchanged_since(

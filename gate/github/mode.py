@@ -114,16 +114,13 @@ def evaluate(
         return gathered.offers
 
     sources: list[OfferSource] = [from_github]
-    if signoffs is not None:
-        from gate.signoffs.ledger import ledger_source
-
-        sources.append(ledger_source(signoffs))
     change = Change(
         repo=repo,
         base=pull.base,
         head=pull.head,
         map_path=map_path,
         map_file=map_file,
+        signoffs=signoffs,
         author=pull.author,
         deepen=deepen,
     )
