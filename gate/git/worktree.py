@@ -48,9 +48,7 @@ def from_outside(repo: str, base: str, location: str, sha256: str, *, what: str)
 def _top(repo: str) -> str | None:
     """The root of repo's work tree; None for a bare repository."""
     args = ("rev-parse", "--is-bare-repository", "--is-inside-work-tree", "--absolute-git-dir")
-    bare, inside, git_dir = (
-        run(repo, args).stdout.decode("utf-8", "surrogateescape").splitlines()
-    )
+    bare, inside, git_dir = run(repo, args).stdout.decode("utf-8", "surrogateescape").splitlines()
     if bare == "true":
         return None
     if inside == "true":
