@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -104,15 +105,18 @@ def evaluate(
     try:
         for role, sha in (("base", item.base), ("head", item.head)):
             if not refs.is_commit(repo, sha):
-                branch = f" {item.base_ref}" if role == "base" and item.base_ref else ""
+                # A command to paste into a shell: the branch name is the pull request's.
+                branch = (
+                    f" {shlex.quote(item.base_ref)}" if role == "base" and item.base_ref else ""
+                )
                 raise GateError(
                     f"its {role} commit {sha} is not in the local clone {repo}; fetch it first:"
-                    f" git -C {repo} fetch origin pull/{item.number}/head{branch}"
+                    f" git -C {shlex.quote(repo)} fetch origin pull/{item.number}/head{branch}"
                 )
         gathered = gather(github, _pull(item, github_repo), witness=False)
 
         def from_github(depmap: Map) -> Iterable[Offer]:
-            return gathered.offers
+            return gathered.offers(depmap)
 
         change = Change(
             repo=repo,

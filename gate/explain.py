@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Mapping
 
 from gate.depmap.records import Map, System
 from gate.errors import GateError
@@ -61,6 +62,7 @@ def _in_change(
     report = check(Change(repo=repo, base=base, head=head, map_path=map_path, map_file=map_file))
     result = next((r for r in report.systems if r.id == sid), None)
     if result is None:
+        _known_at_base(repo, map_path, map_file, report.base, sid)
         known = [r.id for r in report.systems]
         affected = ", ".join(known) if known else "nothing"
         return f"{sid} is not affected by {base}..{head}. The change affects: {affected}.\n"
@@ -83,10 +85,21 @@ def _in_change(
     return "\n".join(lines) + "\n"
 
 
-def _system(depmap: Map, sid: str) -> System:
-    if sid in depmap.systems:
-        return depmap.systems[sid]
-    close = difflib.get_close_matches(sid, list(depmap.systems), n=1)
+def _known_at_base(repo: str, map_path: str, map_file: str | None, base: str, sid: str) -> None:
+    """A system the change leaves alone must still be one of the map it is judged by: a
+    mistyped id is an error, never "not affected"."""
+    from gate.depmap.read import map_reading, read_map, with_map_system
+
+    with map_reading(repo, base, map_path, map_file) as reading:
+        depmap = read_map(repo, base, map_path, map_file, reading)
+    _system(depmap, sid, with_map_system(depmap))
+
+
+def _system(depmap: Map, sid: str, systems: Mapping[str, System] | None = None) -> System:
+    systems = depmap.systems if systems is None else systems
+    if sid in systems:
+        return systems[sid]
+    close = difflib.get_close_matches(sid, list(systems), n=1)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     raise GateError(f"no system '{sid}' in {depmap.source}{hint}")
 

@@ -61,7 +61,8 @@ def entry() -> None:
     # than its report: every file the gate writes is closed by now, and what the standard
     # streams still hold is written here.
     try:
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None: started with it closed, and nothing was written
+            sys.stdout.flush()
     except OSError as error:
         sys.stderr.write(
             f"gate: error: the output could not be written in full: {error.strerror}\n"
@@ -208,11 +209,25 @@ def _add_map(parser: argparse.ArgumentParser) -> None:
     where.add_argument(
         "--map",
         dest="map_path",
+        type=_map_path,
         default=DEFAULT_MAP_PATH,
         metavar="PATH",
         help="the map's path in the repository (default: dependency-map.yaml)",
     )
     where.add_argument("--map-file", metavar="FILE", help="a map on disk, outside the change")
+
+
+def _map_path(path: str) -> str:
+    """`--map`: the map's path in the repository, which is also a path its owners own."""
+    if not path or path[0].isspace() or path[-1].isspace():
+        raise argparse.ArgumentTypeError(
+            f"{path!r} starts or ends with whitespace (or is empty); name the map's file exactly"
+        )
+    if any(ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F for char in path):
+        raise argparse.ArgumentTypeError(
+            f"{path!r} contains a control character; name the map's file exactly"
+        )
+    return path
 
 
 def _check(
@@ -285,12 +300,14 @@ def _check(
 
 def _validate(*, repo: str, map_path: str, map_file: str | None) -> int:
     from gate.depmap.read import working_map
+    from gate.output import write_text
 
     depmap = working_map(repo, map_path, map_file)
     edges = len(depmap.edges)
-    print(
+    write_text(
         f"{depmap.source}: ok: {len(depmap.systems)} systems, {edges} dependencies,"
-        f" {len(depmap.teams)} teams"
+        f" {len(depmap.teams)} teams\n",
+        None,
     )
     return 0
 
@@ -305,8 +322,9 @@ def _explain(
     head: str | None,
 ) -> int:
     from gate.explain import explain
+    from gate.output import write_text
 
-    print(explain(repo, map_path, map_file, system, base, head), end="")
+    write_text(explain(repo, map_path, map_file, system, base, head), None)
     return 0
 
 
@@ -359,4 +377,6 @@ def _board(
 def _demo() -> int:
     from gate.demo import run
 
+    if sys.stdout is None:
+        raise GateError("stdout is closed, and the demo writes there; run it with stdout open")
     return run(sys.stdout, main)

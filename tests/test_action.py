@@ -21,6 +21,10 @@ from testing.infra import infra_repo
 ROOT = Path(__file__).resolve().parent.parent
 ACTION = ROOT / "action.yml"
 WORKFLOW = ROOT / "examples" / "github" / "change-impact-gate.yml"
+REVIEW = ROOT / "examples" / "github" / "change-impact-gate-review.yml"
+FOLLOW_UP = ROOT / "examples" / "github" / "change-impact-gate-follow-up.yml"
+FILES = [ACTION, WORKFLOW, REVIEW, FOLLOW_UP]
+FILE_IDS = ["action", "workflow", "review", "follow-up"]
 PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
@@ -39,13 +43,13 @@ def steps_of(document: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for job in document["jobs"].values() for step in job["steps"]]
 
 
-@pytest.mark.parametrize("path", [ACTION, WORKFLOW], ids=["action", "workflow"])
+@pytest.mark.parametrize("path", FILES, ids=FILE_IDS)
 def test_no_expression_inside_a_run_script(path):
     for step in steps_of(load(path)):
         assert "${{" not in step.get("run", ""), step.get("name")
 
 
-@pytest.mark.parametrize("path", [ACTION, WORKFLOW], ids=["action", "workflow"])
+@pytest.mark.parametrize("path", FILES, ids=FILE_IDS)
 def test_every_uses_is_pinned_to_a_full_commit(path):
     uses = [step["uses"] for step in steps_of(load(path)) if "uses" in step]
     assert uses
@@ -70,6 +74,72 @@ def test_the_workflow_asks_for_minimal_permissions_and_the_right_events():
             # Checking out the pull request's head under pull_request_target would run it with
             # a write token: the checkout must stay on the base.
             assert "ref" not in step.get("with", {}), step
+
+
+@pytest.mark.parametrize("path", [WORKFLOW, FOLLOW_UP], ids=["workflow", "follow-up"])
+def test_no_checkout_leaves_a_token_in_the_workspace(path):
+    checkouts = [
+        s for s in steps_of(load(path)) if s.get("uses", "").startswith("actions/checkout@")
+    ]
+    assert checkouts
+    for step in checkouts:
+        assert step["with"]["persist-credentials"] is False
+        assert "ref" not in step["with"]  # the base, never the pull request's head
+
+
+def test_the_fork_review_workflow_holds_no_token_and_checks_out_nothing():
+    review = load(REVIEW)
+    assert set(review["on"]) == {"pull_request_review"}
+    assert review["permissions"] == {}
+    assert not [s for s in steps_of(review) if "checkout" in s.get("uses", "")]
+    follow_up = load(FOLLOW_UP)
+    assert follow_up["on"]["workflow_run"]["workflows"] == [review["name"]]
+    gate_job = follow_up["jobs"]["gate"]
+    # The follow-up's runs queue with the main workflow's runs for the same pull request.
+    assert gate_job["concurrency"]["group"] == (
+        "change-impact-gate-${{ needs.number.outputs.number }}"
+    )
+    assert load(WORKFLOW)["concurrency"]["group"].startswith("change-impact-gate-${{")
+
+
+@pytest.mark.parametrize(
+    ("recorded", "number"),
+    [
+        ("7\n", "7"),
+        ("12345\n", "12345"),
+        ("", None),
+        ("0\n", None),
+        ("7\nnumber=8\n", None),
+        ("7 8\n", None),
+        ("$(touch pwned)\n", None),
+        ("99999999999999999999\n", None),
+        ("-1\n", None),
+    ],
+)
+def test_the_follow_up_takes_only_a_number_from_the_review_run(tmp_path, recorded, number):
+    # The review run belongs to the pull request's author: what it recorded is hostile.
+    step = next(s for s in load(FOLLOW_UP)["jobs"]["number"]["steps"] if s.get("id") == "number")
+    recorded_file = tmp_path / "number"
+    recorded_file.write_text(recorded)
+    outputs = tmp_path / "outputs"
+    outputs.write_text("")
+    script = tmp_path / "step.sh"
+    script.write_text(step["run"])
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+        cwd=tmp_path,
+        env={"PATH": SYSTEM_PATH, "FILE": str(recorded_file), "GITHUB_OUTPUT": str(outputs)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert not (tmp_path / "pwned").exists()
+    if number is None:
+        assert done.returncode != 0
+        assert outputs.read_text() == ""
+    else:
+        assert done.returncode == 0, done.stderr
+        assert outputs.read_text() == f"number={number}\n"
 
 
 def test_inputs_reach_the_scripts_only_through_env():

@@ -216,7 +216,7 @@ def test_a_record_without_its_hash_is_an_error_not_intact(tmp_path, evaluated):
 
 def test_a_missing_file_is_an_error(tmp_path, capsys):
     assert main(["verify-evidence", str(tmp_path / "absent.json")]) == 2
-    assert "cannot read evidence record" in capsys.readouterr().err
+    assert "cannot read the evidence record" in capsys.readouterr().err
 
 
 def test_gate_check_writes_the_record_and_the_report_shows_its_hash(tmp_path, capsys):

@@ -6,12 +6,13 @@ path; it is used only when the gate's loader code (a fingerprint of its sources)
 version and Python's are the ones that wrote it, and the entry is whole (a digest of its
 payload). Entries are written to a temporary file and renamed into place. Anything wrong with
 the cache (missing, unreadable, corrupt, written by another version, a directory other users
-can write to) makes the gate parse the map as if there were no cache; nothing about the cache
-ever fails a check.
+can write to, one in a git work tree) makes the gate parse the map as if there were no cache;
+nothing about the cache ever fails a check.
 
 Only the user the gate runs as can write an entry it reads: the directory and each entry must
-be theirs and writable by nobody else. Whoever runs code as that user can change the gate
-itself, so the cache adds no way in that was not there.
+be theirs, private (as the gate makes them), not a link, and outside any git work tree, where
+a change's files are checked out as the user's own. Whoever runs code as that user can change
+the gate itself, so the cache adds no way in that was not there.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import stat
 import sys
 import tempfile
 
@@ -77,12 +79,35 @@ def cache_directory() -> str | None:
     directory = os.path.join(base, "change-impact-gate")
     try:
         os.makedirs(directory, mode=0o700, exist_ok=True)
-        status = os.stat(directory)
+        # lstat: a link in a cache home others can write (/tmp) would send entries, and the
+        # pruning of *.map files, into another directory of the user's.
+        status = os.lstat(directory)
     except OSError:
         return None
-    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+    if not stat.S_ISDIR(status.st_mode) or not _private(status) or _in_work_tree(directory):
         return None
     return directory
+
+
+def _private(status: os.stat_result) -> bool:
+    """The user's, and only the user's: as the gate makes them (0700, 0600), never as git
+    checks files out (0755, 0644), nor as another user could leave them."""
+    return status.st_uid == os.getuid() and not status.st_mode & 0o077
+
+
+def _in_work_tree(directory: str) -> bool:
+    """Whether the directory lies in a git work tree (a cache home or HOME in a checkout):
+    its files may be a change's, checked out as the user's own, whatever their modes."""
+    for start in {os.path.abspath(directory), os.path.realpath(directory)}:
+        here = start
+        while True:
+            if os.path.lexists(os.path.join(here, ".git")):
+                return True
+            parent = os.path.dirname(here)
+            if parent == here:
+                break
+            here = parent
+    return False
 
 
 def _entry(sha256: str, path: str | None) -> str | None:
@@ -116,9 +141,9 @@ def _fingerprint() -> str | None:
 
 def _read(entry: str, sha256: str, path: str | None) -> Map | None:
     try:
-        with open(entry, "rb") as handle:
+        with open(os.open(entry, os.O_RDONLY | os.O_NOFOLLOW), "rb") as handle:
             status = os.fstat(handle.fileno())
-            if status.st_uid != os.getuid() or status.st_mode & 0o022:
+            if not stat.S_ISREG(status.st_mode) or not _private(status):
                 return None
             content = handle.read()
     except OSError:

@@ -11,9 +11,8 @@ from gate.depmap.reader import describe, known_keys_only
 from gate.depmap.records import Map, Policy, Stale, System, Team, Unmapped, map_as_system
 from gate.depmap.strict_yaml import Node, scalar_value
 from gate.errors import MapError
+from gate.files import MAX_BYTES
 from gate.paths.index import Matcher
-
-MAX_MAP_BYTES = 16 * 1024 * 1024
 
 _MAP_KEYS = ("version", "map-owners", "teams", "systems", "policy")
 _TEAM_KEYS = ("members", "github-team")
@@ -35,7 +34,7 @@ def load_map(data: bytes, source: str, *, path: str | None, sha256: str | None =
     from gate.depmap import strict_yaml
 
     with strict_yaml.collector_paused():
-        root = strict_yaml.parse(data, source, max_bytes=MAX_MAP_BYTES)
+        root = strict_yaml.parse(data, source, max_bytes=MAX_BYTES)
         if root is None:
             raise MapError(
                 [

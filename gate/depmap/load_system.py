@@ -241,10 +241,25 @@ def _specifier_problem(requires: str) -> str | None:
             )
     example = _PLACEHOLDER.sub(lambda match: _PLACEHOLDERS[match.group(1)], requires)
     try:
-        SpecifierSet(example)
+        specifiers = SpecifierSet(example)
     except InvalidSpecifier:
         return (
             f"'{requires}' is not a PEP 440 specifier set; write one such as '>={{major}}' "
             "or '>=9.6,<10'"
         )
+    for specifier in specifiers:
+        # The set parses its versions only when it compares one, and Python refuses to read
+        # an integer of more than 4300 digits: found now, not in the middle of a check.
+        if specifier.operator != "===" and not _comparable(specifier.version):
+            return f"compares with {specifier.version[:40]}..., a number longer than any version"
     return None
+
+
+def _comparable(version: str) -> bool:
+    from packaging.version import Version
+
+    try:
+        Version(version.removesuffix(".*"))
+    except ValueError:  # InvalidVersion is one
+        return False
+    return True

@@ -7,6 +7,7 @@ import re
 from gate.depmap.reader import Reader, known_keys_only
 from gate.depmap.records import ImageRule, KeyRule, PatternRule, Scheme, Select, VersionSpec
 from gate.depmap.strict_yaml import Node
+from gate.paths.pattern import pattern_error
 
 _VERSION_KEYS = ("file", "pattern", "key", "image", "select", "scheme")
 _SCHEMES: tuple[Scheme, ...] = ("semver", "pep440", "postgresql", "loose")
@@ -14,6 +15,7 @@ _SELECTS: tuple[Select, ...] = ("first", "max", "min")
 
 _DRIVE = re.compile(r"[A-Za-z]:")
 _GLOB_CHARS = frozenset("*?[]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # Unicode's category Cc, C0 and C1
 
 
 def version_rule(reader: Reader, node: Node, context: str) -> VersionSpec | None:
@@ -120,9 +122,18 @@ def _image(reader: Reader, node: Node, context: str) -> str | None:
 
 
 def _file_problem(file: str) -> str | None:
-    """What is wrong with a `version.file` path, or None."""
+    """What is wrong with a `version.file` path, or None.
+
+    The file is also one of its system's paths, so whatever the path matcher would refuse is
+    refused here, with the map's position, rather than when a check builds the matcher.
+    """
     if not file:
         return "is empty; name the file that declares the version"
+    if file[0].isspace() or file[-1].isspace():
+        return f"starts or ends with whitespace: write {file.strip()!r}"
+    control = _CONTROL.search(file)
+    if control is not None:
+        return f"contains the control character {control[0]!r}; name the file without it"
     if file.startswith("/"):
         return f"must be relative to the repository root: write '{file.lstrip('/')}'"
     if "\\" in file:
@@ -131,4 +142,5 @@ def _file_problem(file: str) -> str | None:
         return "must name one file, not a pattern: remove '*', '?', '[' and ']'"
     if _DRIVE.match(file) or any(part in ("", ".", "..") for part in file.split("/")):
         return "must be a plain relative path such as 'backup/backup.yml' (no '.', '..' or '//')"
-    return None
+    problem = pattern_error("/" + file)
+    return None if problem is None else f"cannot be matched as a path: it {problem}"

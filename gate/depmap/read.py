@@ -8,6 +8,7 @@ import os
 from gate.depmap.cache import load_cached
 from gate.depmap.records import Map, System
 from gate.errors import GateError
+from gate.files import read_limited
 from gate.git import blobs
 
 
@@ -49,12 +50,9 @@ def working_map(repo: str, path: str, map_file: str | None) -> Map:
     """The map as it is on disk now: `--map-file FILE`, or `--map PATH` under `--repo`."""
     location = map_file if map_file is not None else os.path.normpath(os.path.join(repo, path))
     try:
-        with open(location, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        raise GateError(
-            f"cannot read the map {location}: {error.strerror}; pass --map PATH or --map-file FILE"
-        ) from None
+        data = read_limited(location, "map")
+    except GateError as error:
+        raise GateError(f"{error}; pass --map PATH or --map-file FILE") from None
     return load_cached(data, location, path=None if map_file is not None else path)
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from gate.errors import GateError
-from gate.git.objects import cat_blobs
+from gate.files import MAX_BYTES
+from gate.git.objects import TooLarge, cat_blobs
 from gate.git.refs import is_commit_id, revision
 from gate.git.run import Background, Stops
 from gate.git.tree import Entry, Listing, not_a_file, path_error
@@ -94,7 +95,15 @@ def read_entries(repo: str, entries: Mapping[str, Mapping[str, Entry | None]]) -
                 wanted.append((commit, path, entry[1]))
     contents = cat_blobs(repo, list(dict.fromkeys(object_id for _, _, object_id in wanted)))
     for commit, path, object_id in wanted:
-        found[commit][path] = contents[object_id]
+        content = contents[object_id]
+        found[commit][path] = (
+            GateError(
+                f"{path} at {commit} is {content.size} bytes, larger than {MAX_BYTES // 2**20} "
+                "MiB, which no file the gate reads (a map, a version file) is: refused unread"
+            )
+            if isinstance(content, TooLarge)
+            else content
+        )
     return found
 
 

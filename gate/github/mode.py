@@ -111,7 +111,7 @@ def evaluate(
 
     def from_github(depmap: Map) -> Iterable[Offer]:
         seen.append(depmap)
-        return gathered.offers
+        return gathered.offers(depmap)
 
     sources: list[OfferSource] = [from_github]
     change = Change(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gate import __version__
 
 if TYPE_CHECKING:
     import requests
+    from urllib3.response import BaseHTTPResponse
+    from urllib3.util.retry import Retry
 
 API_VERSION = "2022-11-28"
 # Retried with backoff by urllib3: the answers of a server that may work a moment later.
@@ -26,16 +28,9 @@ def new_session(
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
-    # A 503's retry-after is waited out by urllib3 itself: within our bound, where the
-    # installed urllib3 can cap it (recent 2.x).
-    capped: dict[str, Any] = (
-        {"retry_after_max": max(int(max_wait), 0)}
-        if hasattr(Retry, "DEFAULT_RETRY_AFTER_MAX")
-        else {}
-    )
     # Connection failures happen before GitHub saw the request, so they are retried
     # for every method; server errors only where repeating the request is harmless.
-    retry = Retry(
+    retry = capped_retry(Retry, max_wait)(
         total=None,
         connect=retries,
         read=retries if idempotent else 0,
@@ -47,7 +42,6 @@ def new_session(
         backoff_factor=backoff,
         backoff_max=max(backoff, 0.0) * 8,
         respect_retry_after_header=True,
-        **capped,
         raise_on_status=False,
         raise_on_redirect=False,
     )
@@ -64,3 +58,19 @@ def new_session(
     if token:
         session.headers["Authorization"] = f"Bearer {token}"
     return session
+
+
+def capped_retry(retry: type[Retry], max_wait: float) -> type[Retry]:
+    """urllib3's Retry, waiting out a 503's Retry-After for at most max_wait seconds.
+
+    urllib3 sleeps whatever Retry-After asks (`Retry-After: 3600` is an hour) unless the
+    installed version caps it (`retry_after_max`, recent 2.x only); this caps it in every one.
+    Retry.new() copies through type(self), so each attempt keeps the cap.
+    """
+
+    class CappedRetry(retry):  # type: ignore[misc, valid-type]
+        def get_retry_after(self, response: BaseHTTPResponse) -> float | None:
+            seconds = super().get_retry_after(response)
+            return None if seconds is None else min(seconds, max(max_wait, 0.0))
+
+    return CappedRetry

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from gate.depmap.records import Map
 from gate.github.client import GitHub
 from gate.github.commands import signoff_commands
 from gate.github.payloads import Comment, PullRequest, Review, each
 from gate.github.pull import head_since
-from gate.signoffs.records import Offer
+from gate.signoffs.records import ANY_SYSTEM, Offer
 
 DECIDING_REVIEWS = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
 
@@ -19,8 +20,18 @@ DECIDING_REVIEWS = frozenset({"APPROVED", "CHANGES_REQUESTED", "DISMISSED"})
 class Gathered:
     """What a pull request's reviews and comments offer, and the comments as read for it."""
 
-    offers: tuple[Offer, ...]
+    reviews: tuple[Offer, ...]
     comments: tuple[Comment, ...]
+    head: str
+    since: datetime.datetime | None
+
+    def offers(self, depmap: Map) -> tuple[Offer, ...]:
+        """The offers, once the base map names the systems a `/signoff` line may name."""
+        known = set(depmap.systems)
+        if depmap.own_system is not None:
+            known.add(depmap.own_system.id)
+        comments = comment_offers(self.comments, head=self.head, since=self.since, known=known)
+        return (*self.reviews, *comments)
 
 
 def gather(github: GitHub, pull: PullRequest, *, witness: bool = True) -> Gathered:
@@ -37,8 +48,9 @@ def gather(github: GitHub, pull: PullRequest, *, witness: bool = True) -> Gather
     comments = each(
         github.paginate(f"{where}/issues/{pull.number}/comments"), Comment.from_dict, "comments"
     )
-    offers = (*review_offers(reviews), *comment_offers(comments, head=pull.head, since=since))
-    return Gathered(offers=offers, comments=tuple(comments))
+    return Gathered(
+        reviews=tuple(review_offers(reviews)), comments=tuple(comments), head=pull.head, since=since
+    )
 
 
 def review_offers(reviews: Iterable[Review]) -> list[Offer]:
@@ -87,19 +99,27 @@ def _review_offer(review: Review, *, reject: str | None = None) -> Offer:
 
 
 def comment_offers(
-    comments: Iterable[Comment], *, head: str, since: datetime.datetime | None
+    comments: Iterable[Comment],
+    *,
+    head: str,
+    since: datetime.datetime | None,
+    known: Collection[str],
 ) -> list[Offer]:
-    """`/signoff` lines of comments, for the head if posted while it was current (head_since)."""
+    """`/signoff` lines of comments, for the head if posted while it was current (head_since).
+
+    `known`: the base map's system ids; a line that cannot count is an offer rejected with why.
+    """
     offers: list[Offer] = []
     for comment in comments:
         login = comment.user.login
         if comment.body is None or login is None:
             continue
-        commands = signoff_commands(comment.body)
+        commands = signoff_commands(comment.body, known)
         if not commands:
             continue
-        named = [name for command in commands for name in command]
-        systems = None if "all" in named else tuple(dict.fromkeys(named))
+        counted = [command.systems for command in commands if command.refused is None]
+        named = [name for systems in counted if systems is not None for name in systems]
+        systems = None if None in counted else tuple(dict.fromkeys(named))
         reject = None
         commit = head
         if comment.edited:
@@ -112,7 +132,13 @@ def comment_offers(
                 f"posted before {head[:12]} was known to be the head (the head may have moved"
                 " since); sign off again with a new comment"
             )
-        offers.append(
+        offered = [(systems, reject)] if counted else []
+        offered += [
+            (command.systems or (ANY_SYSTEM,), command.refused)
+            for command in commands
+            if command.refused is not None
+        ]
+        offers += [
             Offer(
                 by=login,
                 systems=systems,
@@ -121,7 +147,8 @@ def comment_offers(
                 at=comment.created_at,
                 url=comment.html_url,
                 bot=comment.user.bot,
-                reject_reason=reject,
+                reject_reason=reason,
             )
-        )
+            for systems, reason in offered
+        ]
     return offers

@@ -4,21 +4,44 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterable, Mapping
 
-from gate.depmap.records import KeyRule, PatternRule, VersionSpec
+from gate.depmap.records import ImageRule, KeyRule, PatternRule, VersionSpec
 from gate.errors import MapError
-from gate.versions.found import Found, Unreadable, decoded_text, line_of
-from gate.versions.image import by_image
+from gate.versions.found import Found, Lines, Unreadable, decoded_text, line_of
+from gate.versions.image import by_image, is_dockerfile
+
+# Processor time a pattern may take on one file: far above any real file's need.
+MAX_SECONDS = 1.0
 
 
-def found(spec: VersionSpec, data: bytes) -> list[Found]:
-    """Every candidate the rule finds, in file order; never empty (Unreadable instead)."""
+class PatternTooSlow(Unreadable):
+    """The pattern's matching took longer than MAX_SECONDS: the file is never read."""
+
+
+def found(spec: VersionSpec, data: bytes, *, first: bool = False) -> list[Found]:
+    """Every candidate the rule finds, in file order; never empty (Unreadable instead). With
+    `first`, a pattern stops at its first match (an image's references all count).
+
+    A candidate holding whitespace or a control character is no version: it would reach
+    reports as text the change chose, so it is refused here.
+    """
     if isinstance(spec, PatternRule):
-        return _by_pattern(spec.pattern, data)
-    if isinstance(spec, KeyRule):
-        return [_by_key(spec.key, spec.file, data)]
-    return by_image(spec.image, spec.file, data)
+        results = _by_pattern(spec.pattern, data, first=first)
+    elif isinstance(spec, KeyRule):
+        results = [_by_key(spec.key, spec.file, data)]
+    else:
+        results = by_image(spec.image, spec.file, data)
+    for result in results:
+        # Every whitespace character but the space is unprintable to Python.
+        written = result.text + result.suffix
+        if " " in written or not written.isprintable():
+            raise Unreadable(
+                f"{result.origin}: the version {written!r} holds whitespace or a control "
+                "character, which no version does; write the version alone"
+            )
+    return results
 
 
 def prepare(specs: Iterable[VersionSpec]) -> None:
@@ -27,30 +50,49 @@ def prepare(specs: Iterable[VersionSpec]) -> None:
     specs = list(specs)
     if specs:
         import packaging.version  # noqa: F401 -- every scheme orders versions with it
-    if any(isinstance(spec, KeyRule) and _format(spec.file) == "YAML" for spec in specs):
+    if any(isinstance(spec, PatternRule) for spec in specs):
+        import regex  # noqa: F401
+    if any(
+        (isinstance(spec, KeyRule) and _format(spec.file) == "YAML")
+        or (isinstance(spec, ImageRule) and not is_dockerfile(spec.file))
+        for spec in specs
+    ):
         import yaml  # noqa: F401
 
 
 # pattern ----------------------------------------------------------------------------------
 
 
-def _by_pattern(pattern: str, data: bytes) -> list[Found]:
+def _by_pattern(pattern: str, data: bytes, *, first: bool) -> list[Found]:
+    import regex  # the re syntax, with a bound on the time a match may take
+
+    started = time.process_time()
     try:
-        compiled = re.compile(pattern, re.MULTILINE)
-    except re.error as error:
+        compiled = regex.compile(pattern, regex.MULTILINE)
+    except regex.error as error:
         raise Unreadable(f"the pattern does not compile ({error}); fix it in the map") from None
     if "version" not in compiled.groupindex:
         raise Unreadable("the pattern has no group named 'version'; add (?P<version>...)")
     text = decoded_text(data)
-    results = [
-        Found(
-            text=match["version"].strip(),
-            line=line_of(text, match.start("version")),
-            origin=f"the match on line {line_of(text, match.start('version'))}",
-        )
-        for match in compiled.finditer(text)
-        if match["version"] is not None
-    ]
+    matches: list[tuple[int, str]] = []  # (offset, text) of each version, found in time
+    try:
+        timeout = max(MAX_SECONDS - (time.process_time() - started), 0.0)
+        for match in compiled.finditer(text, timeout=timeout):
+            version = match["version"]
+            if version is not None:
+                matches.append((match.start("version"), version))
+                if first:
+                    break
+    except TimeoutError:
+        raise PatternTooSlow(
+            f"the pattern took more than {MAX_SECONDS:g} second to match on the file; make it "
+            "simpler (no nested repetition such as (a+)+)"
+        ) from None
+    lines = Lines(text)
+    results = []
+    for offset, version in matches:
+        line = lines.of(offset)
+        results.append(Found(text=version.strip(), line=line, origin=f"the match on line {line}"))
     if not results:
         raise Unreadable(
             "the pattern matches nothing; check that the file still declares the version "
@@ -184,9 +226,10 @@ def _from_plain(key: str, path: tuple[str | int, ...], file: str, data: bytes, k
         raise Unreadable(f"key {key!r} is {what}, not a version; point the key at a string")
     if isinstance(value, bool):
         raise Unreadable(f"key {key!r} is a boolean, not a version; write it as a string")
-    if isinstance(value, int | float):
-        tag = "int" if isinstance(value, int) else "float"
-        text = _number_text(data, path[-1], value)
+    if isinstance(value, _Number | int | float):
+        # A number as written where the parser kept the text (9.10, not 9.1), else as it reads.
+        text = str(value)
+        tag = "float" if isinstance(value, float) or not _DECIMAL.fullmatch(text) else "int"
         line = _plain_line(data, path[-1], text)
         return Found(
             text=_scalar_text(key, file, tag, text, line), line=line, origin=f"key {key!r}"
@@ -196,27 +239,36 @@ def _from_plain(key: str, path: tuple[str | int, ...], file: str, data: bytes, k
     return Found(text=value.strip(), line=_plain_line(data, path[-1], value), origin=f"key {key!r}")
 
 
+class _Number(str):
+    """A JSON or TOML number as the file writes it."""
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    # Which of two equal keys counts differs between readers; the gate reads neither.
+    unique = dict(pairs)
+    if len(unique) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"the key {key!r} appears twice in one object")
+            seen.add(key)
+    return unique
+
+
 def _load(file: str, data: bytes, kind: str) -> object:
     if kind == "JSON":
         try:
-            return json.loads(data)
+            return json.loads(
+                data, parse_float=_Number, parse_int=_Number, object_pairs_hook=_unique_keys
+            )
         except (ValueError, RecursionError) as error:
             raise Unreadable(f"the file is not valid JSON ({error}); fix {file}") from None
     import tomllib
 
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        return tomllib.loads(data.decode("utf-8"), parse_float=_Number)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise Unreadable(f"the file is not valid TOML ({error}); fix {file}") from None
-
-
-def _number_text(data: bytes, last: str | int, value: float) -> str:
-    """The number as written where it can be found (9.10, not 9.1), else as Python prints it."""
-    if isinstance(last, str):
-        match = re.search(_assignment(last) + r"([-+0-9.eE_]+)", decoded_text(data))
-        if match is not None:
-            return match[1]
-    return str(value)
 
 
 def _assignment(name: str) -> str:

@@ -11,6 +11,8 @@ from gate.git import blobs
 from gate.git.tree import Entry
 from gate.versions import extract
 
+_SYMLINK = "120000"  # the mode git records for a symbolic link
+
 # A file's content; None where there is no such file; the GateError reading it raises.
 Content = bytes | GateError | None
 
@@ -69,10 +71,18 @@ def read_version_files(
     bytes. `at_head` must run until the versions are read."""
     changed = set(paths)
     touched = {
-        path: before.get(path) for path in sorted(_declared_files(systems)) if path in changed
+        path: _file_entry(before.get(path))
+        for path in sorted(_declared_files(systems))
+        if path in changed
     }
     at_base = blobs.read_entries(repo, {merge_base: touched})[merge_base] if touched else {}
     return VersionFiles(head=AtHead(at_head, head, systems), base=at_base)
+
+
+def _file_entry(entry: Entry | None) -> Entry | None:
+    # A link declares no version at the merge base, as no file does: the change that makes it
+    # a file adds the version. (At head a link is an error: the gate does not follow links.)
+    return None if entry is not None and entry[0] == _SYMLINK else entry
 
 
 def load_parsers(systems: Mapping[str, System]) -> None:

@@ -5,23 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from gate.versions.found import Found, Unreadable, decoded_text, line_of
+from gate.versions import dockerfile, yaml_images
+from gate.versions.dockerfile import Reference
+from gate.versions.found import Found, Unreadable, decoded_text
 
-# image ------------------------------------------------------------------------------------
-
-# A reference runs to a space, quote, comma or comment; a ${...} inside it may hold any of them.
-_REFERENCE = r"""(?P<ref>(?:\$\{[^}\n]*\}|[^\s"',#}\]$]|\$(?!\{))+)"""
-_IMAGE_LINE = re.compile(
-    r"""(?:^|[{,])[ \t]*(?:-[ \t]+)?["']?image["']?[ \t]*:[ \t]*["']?""" + _REFERENCE,
-    re.MULTILINE,
-)
-_FROM_LINE = re.compile(
-    r"^[ \t]*FROM[ \t]+(?:--\S+[ \t]+)*" + _REFERENCE, re.MULTILINE | re.IGNORECASE
-)
-_ARG_LINE = re.compile(
-    r"""^[ \t]*ARG[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:=(?P<value>"[^"]*"|'[^']*'|\S*))?""",
-    re.MULTILINE | re.IGNORECASE,
-)
 _VARIABLE = re.compile(
     r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator>:?[-+?])(?P<word>[^}]*))?\}"
     r"|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
@@ -32,23 +19,36 @@ _UNRESOLVED = "\0"
 _PRE_RELEASE_PART = re.compile(r"(?:a|alpha|b|beta|rc)(?:\.?[0-9]+)?", re.IGNORECASE)
 
 
-def by_image(image: str, file: str, data: bytes) -> list[Found]:
+def is_dockerfile(file: str) -> bool:
+    """Dockerfile, Containerfile, Dockerfile.dev, dev.Dockerfile ...; anything else is YAML."""
+    name = file.rpartition("/")[2].lower()
+    if name.endswith((".yml", ".yaml", ".json")):
+        return False
+    return "dockerfile" in name or "containerfile" in name
+
+
+def references(file: str, data: bytes) -> list[Reference]:
+    """Every image reference in the file's structure: FROM instructions of a Dockerfile, the
+    values of `image` keys of a YAML file."""
     text = decoded_text(data)
+    if is_dockerfile(file):
+        return dockerfile.from_references(text)
+    return [Reference(value, line, {}) for value, line in yaml_images.image_values(text)]
+
+
+def by_image(image: str, file: str, data: bytes) -> list[Found]:
     wanted = tuple(part for part in image.lower().split("/") if part)
     if not wanted:
         raise Unreadable("the image name is empty; name the image, such as 'postgres'")
-    references = sorted(
-        (match.start("ref"), match["ref"])
-        for line_pattern in (_IMAGE_LINE, _FROM_LINE)
-        for match in line_pattern.finditer(text)
-    )
     results: list[Found] = []
     unsure: list[str] = []
-    for offset, reference in references:
-        line = line_of(text, offset)
-        resolved, unresolved = _substituted(reference, _arguments(text[:offset]))
+    canonical: dict[str, tuple[str, ...]] = {}  # a file names few images, many times
+    for reference, line, arguments in references(file, data):
+        resolved, unresolved = _substituted(reference, arguments)
         name, tag, digest = _split_reference(resolved)
-        components = _canonical(name)[-len(wanted) :]
+        if name not in canonical:
+            canonical[name] = _canonical(name)[-len(wanted) :]
+        components = canonical[name]
         if _UNRESOLVED in "".join(components):
             unsure.append(f"{reference} (line {line})")
             continue
@@ -57,8 +57,8 @@ def by_image(image: str, file: str, data: bytes) -> list[Found]:
         if _UNRESOLVED in tag:
             raise Unreadable(
                 f"the tag of {reference} (line {line}) uses {', '.join(unresolved)}, which "
-                f"nothing in {file} sets (no ARG default, no ${{NAME:-default}}); give it a "
-                "default in the file"
+                f"nothing in {file} sets (no ARG default above the first FROM, no "
+                "${NAME:-default}); give it a default in the file"
             )
         if not tag:
             if digest:
@@ -72,7 +72,13 @@ def by_image(image: str, file: str, data: bytes) -> list[Found]:
             )
         version, suffix = split_tag(tag)
         results.append(
-            Found(text=version, line=line, suffix=suffix, origin=f"the tag {tag!r} on line {line}")
+            Found(
+                text=version,
+                line=line,
+                suffix=suffix,
+                origin=f"the tag {tag!r} on line {line}",
+                written=reference,
+            )
         )
     if not results:
         note = f"; these references could not be resolved: {', '.join(unsure)}" if unsure else ""
@@ -81,17 +87,6 @@ def by_image(image: str, file: str, data: bytes) -> list[Found]:
             "image name in the map"
         )
     return results
-
-
-def _arguments(before: str) -> dict[str, str | None]:
-    """Dockerfile ARGs declared above a line: name -> default (None when it has none)."""
-    arguments: dict[str, str | None] = {}
-    for match in _ARG_LINE.finditer(before):
-        value = match["value"]
-        if value is not None and value[:1] in ("'", '"'):
-            value = value[1:-1]
-        arguments[match["name"]] = value
-    return arguments
 
 
 def _substituted(reference: str, known: Mapping[str, str | None]) -> tuple[str, list[str]]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from gate.depmap.records import PatternRule, Scheme, VersionSpec
+from gate.depmap.records import ImageRule, PatternRule, Scheme, VersionSpec
 from gate.errors import GateError
 from gate.versions import extract
+from gate.versions.extract import PatternTooSlow
 from gate.versions.found import Found, Unreadable
 from gate.versions.schemes import NotUnderScheme, Parsed, Version, parsed_under
 
@@ -30,10 +31,19 @@ def read_version(
     try:
         if data is None:
             raise Unreadable("the file does not exist; add it or correct version.file in the map")
+        every = extract.found(spec, data, first=select == "first")
+        if isinstance(spec, ImageRule):
+            _one_tag(spec.file, every)
         candidates = [
             (_found_under(found, spec.scheme), found)
-            for found in extract.found(spec, data)[: 1 if select == "first" else None]
+            for found in every[: 1 if select == "first" else None]
         ]
+    except PatternTooSlow as error:
+        # Not an unreadable version, which the merge base may have: a rule that cannot finish.
+        raise GateError(
+            f"{system}: the version rule ({rule}) cannot read {spec.file} at {commit_label}: "
+            f"{error}"
+        ) from None
     except Unreadable as error:
         raise VersionUnreadable(
             f"{system}: cannot read the version from {spec.file} at {commit_label} "
@@ -52,6 +62,17 @@ def read_version(
         scheme=spec.scheme,
         suffix=chosen.suffix,
     )
+
+
+def _one_tag(file: str, every: list[Found]) -> None:
+    """Every reference to an image counts: two tags of it say two versions, so none is read."""
+    tags = {(found.text, found.suffix) for found in every}
+    if len(tags) > 1:
+        listed = "".join(f"\n  {file}:{found.line}: {found.written}" for found in every)
+        raise Unreadable(
+            f"the file refers to the image with {len(tags)} different tags, which is ambiguous: "
+            f"which one is the system's version? Use one tag everywhere:{listed}"
+        )
 
 
 def _found_under(found: Found, scheme: Scheme) -> Parsed:

@@ -170,3 +170,57 @@ def test_old_entries_are_pruned(home: Path, monkeypatch: pytest.MonkeyPatch) -> 
         for entry in entries(home):
             os.utime(entry, ns=(entry.stat().st_mtime_ns - 10**9,) * 2)
     assert len(entries(home)) == 2
+
+
+def test_an_entry_others_can_read_is_not_used(home: Path) -> None:
+    """0644 is how git checks a file out: the gate writes its entries 0600."""
+    load_cached(DATA, "m", path=None)
+    [entry] = entries(home)
+    entry.chmod(0o644)
+    written = entry.stat().st_mtime_ns
+    later(DATA, "m", path=None)
+    assert entry.stat().st_mtime_ns != written
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+
+
+def test_a_directory_others_can_read_is_not_used(home: Path) -> None:
+    home.mkdir(parents=True)
+    home.chmod(0o755)
+    load_cached(DATA, "m", path=None)
+    assert entries(home) == []
+
+
+def test_an_entry_that_is_a_link_is_not_followed(home: Path, tmp_path: Path) -> None:
+    load_cached(DATA, "m", path=None)
+    [entry] = entries(home)
+    target = tmp_path / "elsewhere.map"
+    entry.rename(target)
+    entry.symlink_to(target)
+    later(DATA, "m", path=None)
+    assert not entry.is_symlink()
+
+
+def test_a_directory_that_is_a_link_is_not_used(home: Path, tmp_path: Path) -> None:
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    home.parent.mkdir(parents=True)
+    home.symlink_to(private)
+    load_cached(DATA, "m", path=None)
+    assert list(private.iterdir()) == []
+
+
+@pytest.mark.parametrize("git", ["directory", "file"])  # a repository, or a worktree's link
+def test_no_cache_in_a_git_work_tree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, git: str
+) -> None:
+    monkeypatch.setattr(cache, "MIN_BYTES", 0)
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    if git == "directory":
+        (checkout / ".git").mkdir()
+    else:
+        (checkout / ".git").write_text("gitdir: /elsewhere\n")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(checkout / "deep" / ".cache"))
+    assert cache.cache_directory() is None
+    assert load_cached(DATA, "m", path=None) == load_map(DATA, "m", path=None)
+    assert list((checkout / "deep" / ".cache" / "change-impact-gate").iterdir()) == []

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from gate.errors import GateError
-from gate.git.objects import cat_blobs
+from gate.files import MAX_BYTES
+from gate.git.objects import TooLarge, cat_blobs
 from testing.gitrepo import GitRepo
 
 
@@ -32,3 +33,15 @@ def test_an_object_that_is_no_blob_is_an_error(repo: GitRepo) -> None:
     tree = repo.git("rev-parse", "HEAD^{tree}")
     with pytest.raises(GateError, match=f"answered '{tree} tree [0-9]+' for blob {tree}"):
         cat_blobs(str(repo.path), [tree])
+
+
+def test_a_blob_above_the_limit_is_skipped_unread(repo: GitRepo) -> None:
+    big = "x" * (MAX_BYTES + 1)
+    repo.commit("files", ("big", big), ("small", "small\n"))
+    ids = [repo.git("rev-parse", f"HEAD:{name}") for name in ("big", "small")]
+    assert cat_blobs(str(repo.path), ids) == {ids[0]: TooLarge(MAX_BYTES + 1), ids[1]: b"small\n"}
+
+
+def test_git_failing_is_an_error_that_says_so(tmp_path: Path) -> None:
+    with pytest.raises(GateError, match=r"git failed .*cat-file"):
+        cat_blobs(str(tmp_path), ["0" * 40])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -246,3 +248,77 @@ def test_from_environment(fake):
         GitHub.from_environment({"GITHUB_API_URL": fake.url})
     with pytest.raises(GateError, match="OTHER_TOKEN is not set"):
         GitHub.from_environment({}, token_variable="OTHER_TOKEN")
+
+
+def test_the_page_bound_is_an_option(fake):
+    fake.max_per_page = 1
+    for index in range(3):
+        fake.add_review(7, f"user{index}", "COMMENTED", commit=SHA)
+    assert len(GitHub(fake.url, "t", max_pages=3).paginate(f"/repos/{REPO}/pulls/7/reviews")) == 3
+    with pytest.raises(GitHubError, match="past 2 pages"):
+        GitHub(fake.url, "t", max_pages=2).paginate(f"/repos/{REPO}/pulls/7/reviews")
+
+
+def test_the_number_of_rate_limit_waits_is_an_option(fake, clock):
+    client = GitHub(
+        fake.url, "t", max_wait=600, max_rate_waits=2, sleep=clock.sleep, clock=clock.time
+    )
+    fake.fail("GET", "/pulls/7$", status=429, headers={"retry-after": "nan"}, times=None)
+    with pytest.raises(RateLimited, match="after 2 waits, the most the gate makes"):
+        client.get(f"/repos/{REPO}/pulls/7")
+    assert clock.slept == [60, 60]
+
+
+@pytest.mark.parametrize(
+    ("headers", "waited"),
+    [
+        ({"retry-after": "soon"}, 60),
+        ({"retry-after": "inf"}, 60),
+        ({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "tomorrow"}, 60),
+        ({"x-ratelimit-remaining": "0", "x-ratelimit-reset": "nan"}, 60),
+    ],
+)
+def test_a_rate_limit_that_asks_for_no_number_waits_as_after_a_secondary_limit(
+    fake, github, clock, headers, waited
+):
+    fake.fail("GET", "/pulls/7$", status=429, headers=headers)
+    assert github.get(f"/repos/{REPO}/pulls/7")["number"] == 7
+    assert clock.slept == [waited]
+
+
+class Broken(BaseHTTPRequestHandler):
+    """Answers with 3 bytes of a body of 10, then stops: closing, or waiting (`/slow`)."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        self.send_response(200)
+        self.send_header("Content-Length", "10")
+        self.end_headers()
+        self.wfile.write(b"[1,")
+        self.wfile.flush()
+        if self.path.startswith("/slow"):
+            time.sleep(0.5)
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def broken():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Broken)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.parametrize(
+    ("path", "words"), [("/closed", "ProtocolError"), ("/slow", "no answer within")]
+)
+def test_a_body_cut_short_is_an_error(broken, path, words):
+    client = GitHub(broken, "t", timeout=0.2, retries=0)
+    with pytest.raises(GitHubError, match=rf"cannot reach GitHub for GET {path}.*({words})"):
+        client.get(path)

@@ -10,6 +10,7 @@ import pytest
 from gate.github.post import CONTEXT
 from gate.main import main
 from gate.report.comment import MARKER
+from gate.report.markdown_text import plain
 from testing import fakegithub
 from testing.fakegithub import FakeGitHub
 from testing.infra import infra_repo, upgrade
@@ -194,19 +195,16 @@ def test_evidence_is_written_and_named_in_the_report(run, capsys, tmp_path):
 def test_words_from_comments_are_inert_in_the_gates_comment(run, capsys):
     head = alerting_change(run)
     run.open(head)
-    comment = run.fake.add_comment(NUMBER, "dave", "/signoff <img src=x> `@everyone` [a](b)")
+    comment = run.fake.add_comment(NUMBER, "dave", "/signoff `@everyone` [a](b) *x*")
     run.event("issue_comment", fakegithub.comment_event(NUMBER, comment))
     code, report = run.check(capsys)
     assert code == 1
-    assert {i["system"] for i in report["ignored_signoffs"]} == {
-        "<img",
-        "src=x>",
-        "`@everyone`",
-        "[a](b)",
-    }
+    [ignored] = report["ignored_signoffs"]
+    assert ignored["system"] == "*"
+    assert "names `@everyone`, [a](b), *x*, not a system" in ignored["reason"]
     [mine] = run.comments()
-    assert "for `<img` (comment)" in mine["body"]
-    assert "for `'@everyone'` (comment)" in mine["body"]
+    assert plain(ignored["reason"]) in mine["body"]
+    assert "[a](b)" not in mine["body"]
 
 
 def test_a_change_that_touches_no_system_passes_at_once(run, capsys):

@@ -118,7 +118,7 @@ def test_a_stale_approval_does_not_survive_a_relevant_push_under_impact(
         ("dave", "> dave said\n/signoff backup-alerts", {}, None),
         ("dave", "```\n/signoff backup-alerts\n```", {}, None),
         ("dave", "    /signoff backup-alerts", {}, None),
-        ("dave", "<!--\n/signoff backup-alerts\n-->", {}, None),
+        ("dave", "<!--\n/signoff backup-alerts\n-->", {}, "raw HTML (<!--...)"),
         ("dave", "please `/signoff backup-alerts`", {}, None),
     ],
 )

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 
 import pytest
 
 from gate.depmap.records import ImageRule, KeyRule, PatternRule
-from gate.versions.extract import found, key_path
+from gate.versions.extract import PatternTooSlow, found, key_path
 from gate.versions.found import Found, Unreadable
 from gate.versions.image import split_tag
 
@@ -435,7 +436,8 @@ def test_a_rule_is_exactly_one_of_pattern_key_or_image(rule, fields):
         ("[PatternRule(file='p.rb', pattern='v(.*)')]", "['packaging.version']"),
         ("[KeyRule(file='b.yml', key='v')]", "['packaging.version', 'yaml']"),
         ("[KeyRule(file='p.json', key='v')]", "['packaging.version']"),
-        ("[ImageRule(file='c.yml', image='postgres')]", "['packaging.version']"),
+        ("[ImageRule(file='c.yml', image='postgres')]", "['packaging.version', 'yaml']"),
+        ("[ImageRule(file='Dockerfile', image='postgres')]", "['packaging.version']"),
     ],
 )
 def test_prepare_loads_the_parsers_the_rules_take_and_no_more(specs, loaded):
@@ -450,3 +452,82 @@ def test_prepare_loads_the_parsers_the_rules_take_and_no_more(specs, loaded):
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == loaded
+
+
+@pytest.mark.parametrize(
+    ("rule", "data"),
+    [
+        (PatternRule(file="v.rb", pattern=r"v=(?P<version>.*)"), b"v=9.6 1\n"),
+        (PatternRule(file="v.rb", pattern=r"v=(?P<version>.*)"), b"v=9.6\x1b[2J\n"),
+        (PatternRule(file="v.rb", pattern=r"v=(?P<version>.*)"), "v=9.6\u202e\n".encode()),
+        (PatternRule(file="v.rb", pattern=r"v=(?P<version>.*)"), "v=9.6\u00a01\n".encode()),
+        (KeyRule(file="v.json", key="v"), b'{"v": "9.6\\t1"}'),
+        (KeyRule(file="v.yml", key="v"), b'v: "9.6\\n1"\n'),
+        (ImageRule(file="c.yml", image="postgres"), b'image: "postgres:16-a\\x1bb"\n'),
+        (ImageRule(file="c.yml", image="postgres"), b'image: "postgres:16 alpine"\n'),
+    ],
+)
+def test_a_version_with_whitespace_or_a_control_character_is_refused(rule, data):
+    with pytest.raises(Unreadable, match="holds whitespace or a control character"):
+        found(rule, data)
+
+
+def test_the_refused_version_is_shown_escaped():
+    with pytest.raises(Unreadable, match=r"'9\.6\\x1b\[2J'"):
+        by_pattern(r"v=(?P<version>.*)", "v=9.6\x1b[2J\n")
+
+
+def test_first_stops_a_pattern_at_its_first_match():
+    rule = PatternRule(file="v.rb", pattern=r"v=(?P<version>.*)")
+    assert [f.text for f in found(rule, b"v=1\nv=2 x\n", first=True)] == ["1"]
+
+
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        ("v.json", '{"a": {"v": 9.10}, "b": {"v": 16}}'),
+        ("v.toml", "[a]\nv = 9.10\n[b]\nv = 16\n"),
+    ],
+)
+def test_a_number_is_the_one_at_the_path_not_another_key_of_the_name(file, text):
+    assert by_key("b.v", file, text).text == "16"
+    with pytest.raises(Unreadable, match=r"the number 9\.10"):
+        by_key("a.v", file, text)
+
+
+def test_json_with_a_key_twice_in_one_object_is_refused():
+    with pytest.raises(Unreadable, match="the key 'v' appears twice"):
+        by_key("v", "v.json", '{"v": "9.2", "v": "9.6"}')
+
+
+def test_a_pattern_that_backtracks_without_end_is_stopped():
+    with pytest.raises(PatternTooSlow, match="more than 1 second"):
+        by_pattern(r"(?P<version>(a|a)+$)", "a" * 30 + "!\n")
+
+
+def test_reading_a_pattern_is_linear_in_the_size_of_the_file():
+    text = 'default_version "9.6.1"\n' * 100_000  # 2.4 MB
+    started = time.process_time()
+    assert len(by_pattern(OMNIBUS, text)) == 100_000
+    assert time.process_time() - started < 3
+
+
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        ("Dockerfile", "# FROM postgres:9\nRUN <<EOF\nFROM postgres:8\nEOF\nFROM postgres:16\n"),
+        (
+            "docker-compose.yml",
+            "# ,image: postgres:9\nx: |\n  image: postgres:8\nimage: postgres:16\n",
+        ),
+        ("build/app.Dockerfile", "FROM postgres:16\n"),
+        ("Containerfile", "FROM postgres:16\n"),
+    ],
+)
+def test_image_reads_the_structure_of_the_file(file, text):
+    assert [f.text for f in by_image("postgres", text, file=file)] == ["16"]
+
+
+def test_image_in_a_file_that_is_not_yaml_nor_a_dockerfile_is_unreadable():
+    with pytest.raises(Unreadable, match="not valid YAML"):
+        by_image("postgres", "FROM postgres:16\nRUN x: [\n", file="build/recipe")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from gate.depmap.records import PatternRule, System
 from gate.git import blobs
-from gate.versions.files import AtHead, VersionFiles
+from gate.versions.files import AtHead, VersionFiles, read_version_files, version_files
 from gate.versions.versioned import Versions
 from testing.gitrepo import GitRepo
 
@@ -37,3 +37,20 @@ def test_the_files_at_head_are_waited_for_only_when_a_version_is_read(tmp_path: 
         assert after is not None
         assert after.text == "16.2"
         assert (dict(at_head), reading.asked) == ({"db.rb": b"version '16.2'\n"}, 1)
+
+
+def test_a_version_file_that_is_a_link_at_the_merge_base_is_no_file_there(tmp_path: Path) -> None:
+    repo = GitRepo(tmp_path / "work")
+    repo.write("real.rb", "version '9.2'\n")
+    repo.symlink("db.rb", "real.rb")
+    base = repo.commit("a link")
+    repo.remove("db.rb")
+    head = repo.commit("a file", ("db.rb", "version '9.6'\n"))
+    before = {"db.rb": ("120000", repo.git("rev-parse", f"{base}:db.rb"))}
+    with version_files(str(repo.path), head, SYSTEMS) as at_head:
+        files = read_version_files(
+            str(repo.path), base, head, SYSTEMS, at_head=at_head, paths=["db.rb"], before=before
+        )
+        versions = Versions(SYSTEMS, files, merge_base=base, head=head)
+        assert versions.before("db") is None
+        assert versions.bump("db") == "added"

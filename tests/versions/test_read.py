@@ -143,3 +143,25 @@ def test_a_rule_needs_exactly_one_source(spec):
     # The rule's type holds exactly one; the loader reports a block with none or two.
     with pytest.raises(TypeError):
         read(b"", **spec)
+
+
+def test_two_tags_of_the_image_are_ambiguous_and_each_is_listed():
+    data = b"FROM postgres:15 AS old\nRUN true\nFROM postgres:${V:-16}\n"
+    with pytest.raises(VersionUnreadable, match="ambiguous") as raised:
+        read(data, file="db/Dockerfile", image="postgres")
+    assert "\n  db/Dockerfile:1: postgres:15\n  db/Dockerfile:3: postgres:${V:-16}" in str(
+        raised.value
+    )
+
+
+def test_the_same_tag_in_several_places_is_one_version():
+    data = b"FROM postgres:16 AS a\nFROM postgres:16\n"
+    assert read(data, file="Dockerfile", image="postgres").text == "16"
+
+
+def test_a_pattern_that_takes_too_long_is_an_error_not_an_unreadable_version():
+    with pytest.raises(GateError, match="took more than 1 second") as raised:
+        read(b"a" * 30 + b"!\n", file="v.rb", pattern="(?P<version>(a|a)+$)")
+    assert not isinstance(raised.value, VersionUnreadable)
+    assert "postgresql" in str(raised.value)
+    assert "v.rb at head 0123abc" in str(raised.value)
