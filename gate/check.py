@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from gate import DEFAULT_MAP_PATH
 from gate.depmap.edits import edited_definitions
 from gate.depmap.read import map_reading, read_map, with_map_system
+from gate.errors import GateError
 from gate.git import diff, refs
 from gate.report.records import Report
 from gate.signoffs.count import count
@@ -32,6 +33,7 @@ class Change:
     head: str = "HEAD"
     map_path: str = DEFAULT_MAP_PATH
     map_file: str | None = None  # a map on disk instead of the one in the repository
+    signoffs: str | None = None  # a file of sign-offs recorded outside GitHub
     author: str | None = None
     deepen: bool = False
 
@@ -48,7 +50,7 @@ def check(
     head while the listing finishes: on a large change git takes as long as everything else.
     `lookup` answers GitHub team memberships; the only calls that can reach GitHub.
     """
-    repo, author = change.repo, change.author
+    repo, author = change.repo, _author(change.author)
     base, head, merge_base = resolve_range(change)
     # git reads in the background while the gate works; whatever is still running ends with the
     # check, however it ends. The version files at head are waited for only if a version is read.
@@ -58,6 +60,10 @@ def check(
             map_reading(repo, base, change.map_path, change.map_file)
         )
         depmap = read_map(repo, base, change.map_path, change.map_file, map_blob)
+        if change.map_file is not None:
+            from gate.git.worktree import from_outside
+
+            from_outside(repo, base, change.map_file, depmap.sha256, what="--map-file")
         at_head = git_at_work.enter_context(version_files(repo, head, depmap.systems))
         if listing.running():
             # A large change: while git lists it, load what reading its versions will take.
@@ -80,6 +86,10 @@ def check(
         touched, silent = touched_by(matches, edited, versions)
         impact, violations = impact_and_violations(depmap, touched, silent, versions)
         needing = needing_signoff(systems, depmap, impact, edited)
+        if change.signoffs is not None:
+            from gate.signoffs.ledger import ledger_source
+
+            offers = [*offers, ledger_source(change.signoffs, repo=repo, base=base)]
         offered = [offer for source in offers for offer in source(depmap)]
         members = memberships(offered, needing, depmap.teams, author=author, lookup=lookup)
         unchanged = unchanged_since(
@@ -110,6 +120,19 @@ def check(
             members=members,
             author=author,
         )
+
+
+def _author(written: str | None) -> str | None:
+    """The author's login as given (`@carol` is carol); sign-offs compare it case-blind."""
+    if written is None:
+        return None
+    bare = written.strip().removeprefix("@")
+    if not bare or any(char.isspace() for char in bare):
+        raise GateError(
+            f"--author {written!r} is not a GitHub login; name the change's author, such as"
+            " --author carol"
+        )
+    return bare
 
 
 def resolve_range(change: Change) -> tuple[str, str, str]:

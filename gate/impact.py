@@ -12,6 +12,10 @@ from gate.depmap.records import Edge, OnFilter
 # Chains grow with the number of paths through the graph, which can be exponential; past
 # this many per system the report says the list is cut rather than hang.
 MAX_CHAINS = 20
+# In a strongly connected part of the map most simple paths lead nowhere, and there can be
+# exponentially many of them before MAX_CHAINS are found: a search stops after this many steps,
+# its list cut, and holds at least the shortest chain.
+MAX_STEPS = 2000
 
 Crosses = Callable[[OnFilter, "str | None"], bool]
 Chain = tuple[str, ...]
@@ -25,6 +29,10 @@ class Impact:
 
     def affected(self) -> frozenset[str]:
         return self.touched.union(self.impacted)
+
+    def reached(self) -> frozenset[str]:
+        """The systems impact reaches: the impacted ones, and touched ones it reaches too."""
+        return frozenset(edge.dependent for edge in self.crossed)
 
     def because(self, system: str) -> tuple[tuple[Chain, ...], bool]:
         """The chains from a touched system to an affected `system`, and whether MAX_CHAINS cut
@@ -46,27 +54,48 @@ def impacted(
 
     A touched system's change crosses an edge when `crosses(edge.on, bump)` says so; a system
     reached only through impact passes it on across `on: any` edges alone. `silent` systems are
-    touched but carry no impact (an edit of their definition in the map); `forced` edges are
-    crossed whatever their `on:` (a violated requirement).
+    touched but carry no impact of their own (an edit of their definition in the map); one that
+    impact reaches passes it on as an impacted system does, and chains run through it. `forced`
+    edges are crossed whatever their `on:` (a violated requirement).
 
     The walk is one breadth-first traversal; each system's chains are found when first asked for.
     """
     graph = edges if isinstance(edges, Graph) else Graph(edges)
     crossed: list[Edge] = []
-    queue = deque(touched)
+    # The silent systems wait until the walk from the others ends; one that impact reaches is
+    # `relayed`: walked as an impacted system, after its forced edges if it was walked already.
+    queue = deque(sid for sid in touched if sid not in silent)
+    waiting = deque(sid for sid in touched if sid in silent)
     seen = set(touched)
-    while queue:
-        source = queue.popleft()
-        if source in touched:
-            out = graph.out.get(source, ())
-            if source in silent:
-                passing = tuple(edge for edge in out if edge in forced)
-            else:
-                bump = touched[source]
-                passing = tuple(
-                    edge for edge in out if (forced and edge in forced) or crosses(edge.on, bump)
-                )
+    relayed: set[str] = set()
+    quiet: set[str] = set()  # silent systems walked across their forced edges alone
+    while queue or waiting:
+        if queue:
+            source = queue.popleft()
+        else:
+            source = waiting.popleft()
+            if source in relayed:
+                continue
+            quiet.add(source)
+        if source in relayed and source in quiet:
+            # Its forced edges are crossed already; what impact adds is its `on: any` edges.
+            passing = tuple(
+                edge
+                for edge in graph.out.get(source, ())
+                if edge.on == "any" and edge not in forced
+            )
             targets: Iterable[str] = [edge.dependent for edge in passing]
+        elif source in quiet:
+            passing = tuple(edge for edge in graph.out.get(source, ()) if edge in forced)
+            targets = [edge.dependent for edge in passing]
+        elif source in touched and source not in relayed:
+            bump = touched[source]
+            passing = tuple(
+                edge
+                for edge in graph.out.get(source, ())
+                if (forced and edge in forced) or crosses(edge.on, bump)
+            )
+            targets = [edge.dependent for edge in passing]
         elif forced:
             passing = tuple(
                 edge for edge in graph.out.get(source, ()) if edge.on == "any" or edge in forced
@@ -77,10 +106,25 @@ def impacted(
             targets = graph.targets_any.get(source, ())
         crossed.extend(passing)
         for target in targets:
-            if target not in seen:
+            if target in silent and target not in relayed:
+                relayed.add(target)
+                queue.append(target)
+            elif target not in seen:
                 seen.add(target)
                 queue.append(target)
-    chains = _Chains(crossed, frozenset(touched), sorted(seen.difference(touched)))
+    # A relayed system's violated requirements are its own: chains start at those edges too.
+    origins = frozenset(
+        (edge.dependency, edge.dependent)
+        for edge in crossed
+        if edge.dependency in relayed and edge in forced
+    )
+    chains = _Chains(
+        crossed,
+        frozenset(touched).difference(relayed),
+        sorted(seen.difference(touched)),
+        through=relayed,
+        origins=origins,
+    )
     return Impact(
         touched=frozenset(touched),
         impacted=chains,
@@ -91,10 +135,20 @@ def impacted(
 class _Chains(Mapping[str, tuple[Chain, ...]]):
     """Each impacted system's chains, found when first asked for: a walk may need none."""
 
-    def __init__(self, crossed: list[Edge], touched: frozenset[str], reached: list[str]) -> None:
+    def __init__(
+        self,
+        crossed: list[Edge],
+        starts: frozenset[str],
+        reached: list[str],
+        *,
+        through: set[str],
+        origins: frozenset[tuple[str, str]],
+    ) -> None:
         self._crossed = crossed
-        self._touched = touched
+        self._starts = starts  # where chains start: the touched systems but those relayed
         self._reached = dict.fromkeys(reached)  # in sorted order, as they are iterated
+        self._through = sorted(through)  # touched systems impact reached: chains pass them
+        self._origins = origins  # (dependency, dependent) edges that start chains, too
         self._first: dict[str, tuple[list[Chain], bool]] | None = None
         self._found: dict[str, tuple[tuple[Chain, ...], bool]] = {}
 
@@ -117,7 +171,12 @@ class _Chains(Mapping[str, tuple[Chain, ...]]):
         found = self._found.get(target)
         if found is None:
             if self._first is None:
-                self._first = _first_chains(self._crossed, self._touched, self._reached)
+                self._first = _first_chains(
+                    self._crossed,
+                    self._starts,
+                    [*self._reached, *self._through],
+                    self._origins,
+                )
             chains, cut = self._first[target]
             # Shortest first, then in order: two sorts in C, not one with a Python key.
             found = self._found[target] = (tuple(sorted(sorted(chains), key=len)), cut)
@@ -125,18 +184,23 @@ class _Chains(Mapping[str, tuple[Chain, ...]]):
 
 
 def _first_chains(
-    crossed: list[Edge], touched: frozenset[str], reached: Iterable[str]
+    crossed: list[Edge],
+    touched: frozenset[str],
+    reached: Iterable[str],
+    origins: frozenset[tuple[str, str]],
 ) -> dict[str, tuple[list[Chain], bool]]:
     """Each reached system's first MAX_CHAINS chains, in the order a search finds them; and
     whether there were that many.
 
-    The chains are every simple path from a touched system through impacted systems only. The
-    search goes backwards from the target; at each system it takes the touched sources (in
-    descending order), then searches each impacted source in turn (ascending). Searched alone,
-    a source in another strongly connected component finds the same chains as inside a longer
-    search (none of that search's path can lie upstream of it), so each system's first chains
-    are found once, components upstream first, and reused: the cost is linear in the graph
-    and the chains kept, where the search alone is exponential in the graph's depth.
+    The chains are every simple path from a touched system through impacted systems only (and
+    through the touched systems in `reached`, which relay impact past an edited definition;
+    from those, only `origins` edges start chains). The search goes backwards from the target;
+    at each system it takes the touched sources (in descending order), then searches each
+    impacted source in turn (ascending). Searched alone, a source in another strongly connected
+    component finds the same chains as inside a longer search (none of that search's path can
+    lie upstream of it), so each system's first chains are found once, components upstream
+    first, and reused: across components the cost is linear in the graph and the chains kept.
+    Inside one component the search is exponential in its size, so it stops at MAX_STEPS.
     """
     into: dict[str, set[str]] = {}
     for edge in crossed:
@@ -145,7 +209,7 @@ def _first_chains(
     component = _components(reached, sources, touched)
     first: dict[str, tuple[list[Chain], bool]] = {}
     for target in sorted(component, key=component.__getitem__):
-        first[target] = _search(target, sources, touched, component, first)
+        first[target] = _search(target, sources, touched, origins, component, first)
     return first
 
 
@@ -153,6 +217,7 @@ def _search(
     target: str,
     sources: Mapping[str, tuple[str, ...]],
     touched: frozenset[str],
+    origins: frozenset[tuple[str, str]],
     component: Mapping[str, int],
     first: Mapping[str, tuple[list[Chain], bool]],
 ) -> tuple[list[Chain], bool]:
@@ -166,10 +231,14 @@ def _search(
     home = component[target]
     path = [target]
     on_path = {target}
+    steps = 0
+    incomplete = False  # a source's own chains were cut short of MAX_CHAINS
 
     def others(node: str) -> list[str] | None:
         """Record node's chains from touched sources; its other sources, in the order they are
-        searched; None once MAX_CHAINS are found."""
+        searched; None once MAX_CHAINS are found, or the search took MAX_STEPS."""
+        nonlocal steps
+        steps += 1
         rest: list[str] = []
         for source in sources.get(node, ()):
             if source in on_path:
@@ -179,13 +248,19 @@ def _search(
                 if len(found) >= MAX_CHAINS:
                     return None
             else:
+                if (source, node) in origins:
+                    found.append((source, *reversed(path)))
+                    if len(found) >= MAX_CHAINS:
+                        return None
                 rest.append(source)
+        if steps >= MAX_STEPS:
+            return None
         rest.reverse()
         return rest
 
     start = others(target)
     if start is None:
-        return found, True
+        return _with_shortest(found, target, sources, touched, origins), True
     stack = [iter(start)]
     while stack:
         for source in stack[-1]:
@@ -194,17 +269,50 @@ def _search(
                 on_path.add(source)
                 more = others(source)
                 if more is None:
-                    return found, True
+                    return _with_shortest(found, target, sources, touched, origins), True
                 stack.append(iter(more))
                 break
             rest = tuple(reversed(path))
+            incomplete = incomplete or first[source][1]
             found.extend([chain + rest for chain in first[source][0][: MAX_CHAINS - len(found)]])
             if len(found) >= MAX_CHAINS:
                 return found, True
         else:
             stack.pop()
             on_path.discard(path.pop())
-    return found, False
+    return found, incomplete
+
+
+def _with_shortest(
+    found: list[Chain],
+    target: str,
+    sources: Mapping[str, tuple[str, ...]],
+    touched: frozenset[str],
+    origins: frozenset[tuple[str, str]],
+) -> list[Chain]:
+    """found, with a shortest chain to target added when a search stopped before finding it."""
+    if len(found) >= MAX_CHAINS:
+        return found
+    parent: dict[str, str | None] = {target: None}
+    queue = deque([target])
+    while queue:
+        node = queue.popleft()
+        for source in sources.get(node, ()):
+            if source in touched or (source, node) in origins:
+                chain = [source, node]
+                step = parent[node]
+                while step is not None:
+                    chain.append(step)
+                    step = parent[step]
+                shortest = tuple(chain)
+                if len(set(shortest)) < len(shortest):
+                    continue  # a relayed system starting a chain that passes it
+                return found if shortest in found else [*found, shortest]
+        for source in sources.get(node, ()):
+            if source not in touched and source not in parent:
+                parent[source] = node
+                queue.append(source)
+    return found
 
 
 def _components(

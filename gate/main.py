@@ -274,7 +274,6 @@ def _check(
     from gate.check import Change, check
     from gate.errors import EXIT_PASS
     from gate.output import write_text
-    from gate.signoffs.ledger import ledger_source
 
     change = Change(
         repo=repo,
@@ -282,11 +281,11 @@ def _check(
         head=head,
         map_path=map_path,
         map_file=map_file,
+        signoffs=signoffs,
         author=author,
         deepen=deepen,
     )
-    sources = [ledger_source(signoffs)] if signoffs else []
-    report = check(change, offers=sources)
+    report = check(change)
     if evidence:
         from gate.evidence import with_evidence
 

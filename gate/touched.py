@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 
 from gate.depmap.records import Map
 from gate.git.diff import Changed
+from gate.paths.pattern import WILDCARD
 from gate.versions.versioned import Versions
 
 
@@ -20,8 +21,14 @@ def changed_paths(changed: Iterable[Changed]) -> list[str]:
 
 
 def systems_for(depmap: Map, paths: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The systems each path touches (the map's own file is one)."""
-    return depmap.matcher.systems_of(paths)
+    """The systems each path touches (the map's own file is one, at exactly its path)."""
+    matches = depmap.matcher.systems_of(paths)
+    own = depmap.path
+    if own is None or WILDCARD.search(own) is None:
+        return matches
+    # The matcher reads the map's path as a pattern, where `[`, `*` and `?` are wildcards.
+    only = frozenset({own})
+    return {path: ids | only if path == own else ids - only for path, ids in matches.items()}
 
 
 def unmapped(matches: Mapping[str, frozenset[str]]) -> tuple[str, ...]:

@@ -33,8 +33,10 @@ def needing_signoff(
     """Affected systems whose owners must sign off, under the base map's policy."""
     needing: dict[str, Owned] = {}
     every = depmap.policy.signoff_touched  # then touched systems need it as impacted ones do
+    # A touched system that impact also reaches is impacted as well, whatever else touched it.
+    reached = frozenset() if every else impact.reached()
     for sid in impact.affected():
-        if every or sid in impact.impacted or sid in edited or sid == depmap.path:
+        if every or sid in reached or sid in edited or sid == depmap.path:
             system = systems[sid]
             needing[sid] = Owned(id=sid, owners=system.owners, rule=system.signoff)
     return needing

@@ -29,7 +29,7 @@ def systems(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def test_the_2017_upgrade_is_blocked_with_its_violation(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     upgrade(repo)
     code, report = run(capsys, repo)
     assert code == 1
@@ -53,7 +53,7 @@ def test_the_2017_upgrade_is_blocked_with_its_violation(tmp_path, capsys):
 
 
 def test_a_non_version_change_does_not_cross_on_major(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
     code, report = run(capsys, repo)
     assert code == 1
@@ -62,7 +62,7 @@ def test_a_non_version_change_does_not_cross_on_major(tmp_path, capsys):
 
 
 def test_a_minor_bump_does_not_reach_the_replica(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     upgrade(repo, "9.2.24")
     _, report = run(capsys, repo)
     found = systems(report)
@@ -71,7 +71,7 @@ def test_a_minor_bump_does_not_reach_the_replica(tmp_path, capsys):
 
 
 def test_fixing_the_client_and_signing_off_passes(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     upgrade(repo)
     head = repo.commit("client", ("backup/backup.yml", 'pg_dump:\n  client_version: "9.6.1"\n'))
     ledger = tmp_path / "signoffs.yml"
@@ -102,7 +102,7 @@ def test_fixing_the_client_and_signing_off_passes(tmp_path, capsys):
     ],
 )
 def test_signoffs_that_do_not_count(tmp_path, capsys, entry, reason):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     head = repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
     base = repo.git("rev-parse", "main")
     ledger = tmp_path / "signoffs.yml"
@@ -125,7 +125,7 @@ def test_signoffs_that_do_not_count(tmp_path, capsys, entry, reason):
     ],
 )
 def test_a_bad_signoffs_file_is_an_error(tmp_path, capsys, text, message):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     head = repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
     ledger = tmp_path / "signoffs.yml"
     ledger.write_text(("- " + text if text.startswith("{") else text).replace("HEAD", head))
@@ -146,7 +146,7 @@ def test_a_bad_signoffs_file_is_an_error(tmp_path, capsys, text, message):
     ],
 )
 def test_policies(tmp_path, capsys, policy, files, code, pending):
-    repo = infra_repo(tmp_path, policy=policy)
+    repo = infra_repo(tmp_path / "repo", policy=policy)
     repo.commit("edit", *files.items())
     got, report = run(capsys, repo)
     assert (got, report["pending"]) == (code, pending)
@@ -168,7 +168,7 @@ def test_signoff_rules(tmp_path, capsys, rule, signers, satisfied):
     text = MAP.replace(
         '    owners: ["dba", "@frank"]', f'    owners: ["dba", "@frank"]\n    signoff: {rule}'
     )
-    repo = infra_repo(tmp_path, map_text=text.replace("{policy}", ""))
+    repo = infra_repo(tmp_path / "repo", map_text=text.replace("{policy}", ""))
     head = repo.commit("edit", ("replica/recipe.rb", "# changed\n"))
     ledger = tmp_path / "s.yml"
     ledger.write_text(
@@ -180,7 +180,7 @@ def test_signoff_rules(tmp_path, capsys, rule, signers, satisfied):
 
 
 def test_a_map_edit_needs_map_owners_and_the_base_owners_of_what_it_redefines(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     text = MAP.replace("{policy}", "").replace('owners: ["sre"]', 'owners: ["sre", "dba"]')
     repo.commit("give alerts to dba", ("dependency-map.yaml", text))
     code, report = run(capsys, repo)
@@ -192,7 +192,7 @@ def test_a_map_edit_needs_map_owners_and_the_base_owners_of_what_it_redefines(tm
 
 
 def test_a_map_edit_alone_carries_no_impact(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     text = MAP.replace("{policy}", "").replace(
         'kind: database\n    owners: ["dba"]\n', 'kind: db\n    owners: ["dba"]\n', 1
     )
@@ -202,7 +202,7 @@ def test_a_map_edit_alone_carries_no_impact(tmp_path, capsys):
 
 
 def test_a_change_that_breaks_the_map_is_an_error(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.commit("break", ("dependency-map.yaml", "version: 1\nsystems: [\n"))
     code, report = run(capsys, repo)
     assert code == 2
@@ -210,7 +210,7 @@ def test_a_change_that_breaks_the_map_is_an_error(tmp_path, capsys):
 
 
 def test_no_map_at_base_is_an_error_that_explains(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.git("checkout", "-q", "main")
     repo.git("rm", "-q", "dependency-map.yaml")
     repo.commit("drop map")
@@ -231,7 +231,7 @@ def test_a_map_file_outside_the_repository_is_no_system(tmp_path, capsys):
 
 
 def test_a_rename_out_of_an_owned_directory_touches_the_owner(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.git("mv", "alerting/crontab", "docs-crontab")
     repo.commit("move")
     _, report = run(capsys, repo)
@@ -242,7 +242,7 @@ def test_a_rename_out_of_an_owned_directory_touches_the_owner(tmp_path, capsys):
 
 
 def test_a_deleted_version_file_is_an_error_at_head(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.remove("backup/backup.yml")
     repo.commit("drop")
     code, report = run(capsys, repo)
@@ -251,14 +251,14 @@ def test_a_deleted_version_file_is_an_error_at_head(tmp_path, capsys):
 
 
 def test_an_empty_diff_passes(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     code, report = run(capsys, repo)
     assert (code, report["systems"], report["changed"]) == (0, [], [])
 
 
 @pytest.mark.parametrize("ref", ["-x", "--output=/tmp/pwn", "no-such-branch"])
 def test_bad_refs_are_errors(tmp_path, capsys, ref):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     code = main(["check", "--repo", str(repo.path), f"--base={ref}"])
     assert code == 2
     assert "gate: error:" in capsys.readouterr().err
@@ -276,7 +276,7 @@ def test_a_bare_repository_works(tmp_path, capsys):
 
 @pytest.mark.parametrize("form", ["text", "markdown"])
 def test_readable_formats(tmp_path, capsys, form):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     upgrade(repo)
     code = main(["check", "--repo", str(repo.path), "--base", "main", "--format", form])
     out = capsys.readouterr().out
@@ -330,7 +330,7 @@ def _ledger(tmp_path: Path, *entries: tuple[str, str, str]) -> str:
 def test_stale_signoffs_impact_survive_pushes_that_leave_the_impact_alone(
     tmp_path, capsys, later, counts
 ):
-    repo = infra_repo(tmp_path, policy="policy:\n  stale-signoffs: impact\n")
+    repo = infra_repo(tmp_path / "repo", policy="policy:\n  stale-signoffs: impact\n")
     signed = repo.commit("edit alerts", ("alerting/crontab", "MAILTO=oncall\n"))
     repo.commit("later", later)
     ledger = _ledger(tmp_path, ("backup-alerts", "dave", signed))
@@ -339,7 +339,7 @@ def test_stale_signoffs_impact_survive_pushes_that_leave_the_impact_alone(
 
 
 def test_under_stale_signoffs_head_an_earlier_commit_never_counts(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     signed = repo.commit("edit alerts", ("alerting/crontab", "MAILTO=oncall\n"))
     repo.commit("later", ("README.md", "unrelated\n"))
     _, report = run(
@@ -350,7 +350,7 @@ def test_under_stale_signoffs_head_an_earlier_commit_never_counts(tmp_path, caps
 
 
 def test_map_owners_sign_off_the_map(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     head = repo.commit("comment", ("dependency-map.yaml", MAP.replace("{policy}", "") + "# note\n"))
     ledger = _ledger(tmp_path, ("dependency-map.yaml", "erin", head))
     code, report = run(capsys, repo, "--signoffs", ledger)
@@ -358,7 +358,7 @@ def test_map_owners_sign_off_the_map(tmp_path, capsys):
 
 
 def test_a_path_that_is_not_utf8_is_an_error(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.write(b"alerting/caf\xe9", "x")
     repo.commit("latin-1 name")
     code, report = run(capsys, repo)
@@ -367,7 +367,7 @@ def test_a_path_that_is_not_utf8_is_an_error(tmp_path, capsys):
 
 
 def test_a_file_name_with_a_newline_is_matched_exactly(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.commit("odd name", ("alerting/two\nlines", "x"))
     _, report = run(capsys, repo)
     assert report["changed"][0]["path"] == "alerting/two\nlines"
@@ -375,7 +375,7 @@ def test_a_file_name_with_a_newline_is_matched_exactly(tmp_path, capsys):
 
 
 def test_a_binary_file_and_a_symlink_count_by_their_path(tmp_path, capsys):
-    repo = infra_repo(tmp_path)
+    repo = infra_repo(tmp_path / "repo")
     repo.write("backup-alerts.bin", b"\x00\x01")
     (repo.path / "alerting" / "link").symlink_to("../README.md")
     repo.write("alerting/blob.bin", b"\x00\xff\x00")
@@ -466,7 +466,7 @@ def test_a_github_team_cannot_be_checked_without_github(tmp_path, capsys):
     text = MAP.replace("{policy}", "").replace(
         '  sre:\n    members: ["dave"]\n', '  sre:\n    github-team: "acme/sre"\n'
     )
-    repo = infra_repo(tmp_path, map_text=text)
+    repo = infra_repo(tmp_path / "repo", map_text=text)
     head = repo.commit("edit alerts", ("alerting/crontab", "MAILTO=oncall\n"))
     code, report = run(
         capsys, repo, "--signoffs", _ledger(tmp_path, ("backup-alerts", "dave", head))

@@ -18,7 +18,6 @@ from gate.errors import GateError
 from gate.main import main
 from gate.report import json as json_report
 from gate.report.records import Report
-from gate.signoffs.ledger import ledger_source
 from testing.infra import infra_repo, upgrade
 
 MOMENT = datetime(2017, 1, 31, 23, 0, 0, tzinfo=UTC)
@@ -34,8 +33,8 @@ def evaluated(tmp_path: Path) -> tuple[Report, str]:
         f"- {{system: backup-alerts, by: dave, commit: '{head}', note: checked}}\n"
         f"- {{system: postgresql, by: alice, commit: '{head}'}}\n"
     )
-    change = Change(repo=str(repo.path), base="main", author="alice")
-    return check(change, offers=[ledger_source(str(ledger))]), str(repo.path)
+    change = Change(repo=str(repo.path), base="main", author="alice", signoffs=str(ledger))
+    return check(change), str(repo.path)
 
 
 def written(tmp_path: Path, evaluated: tuple[Report, str]) -> tuple[Path, str]:

@@ -58,6 +58,8 @@ def impact_of(depmap_: Map, touched: dict[str, str | None]) -> Impact:
         ("policy: {signoff-touched: false}", ["db"], [], {"backup"}),
         # ... but not a system whose definition the change edits in the map
         ("policy: {signoff-touched: false}", ["db"], ["db"], {"db", "backup"}),
+        # ... nor a touched system that impact reaches too
+        ("policy: {signoff-touched: false}", ["db", "backup"], [], {"backup"}),
         # ... nor the map file itself
         (
             "policy: {signoff-touched: false}",

@@ -132,9 +132,23 @@ def merge_base(repo: str, base: str, head: str, *, deepen: bool = False) -> str:
 
 
 def _merge_base(repo: str, base: str, head: str) -> str | None:
-    result = run(repo, ("merge-base", revision(base), revision(head)), ok=(0, 1))
+    """The one merge base of base and head; None when they have none.
+
+    With several (criss-cross merges), which one git names is arbitrary, and the diff from it
+    can leave out a change the other holds, such as the revert of a signed-off change.
+    """
+    args = ("merge-base", "--all", revision(base), revision(head))
+    result = run(repo, args, ok=(0, 1))
     if result.returncode == 1:
         return None
+    found = result.stdout.split()
+    if len(found) > 1:
+        listed = ", ".join(_commit(sha, "merge-base")[:12] for sha in found)
+        raise GateError(
+            f"{base} and {head} have {len(found)} merge bases in {repo} ({listed}): criss-cross"
+            " merges left no single point the change grew from, so it is not one diff. Merge"
+            " the base into the branch (or rebase the branch onto it) and run again"
+        )
     return _commit(result.stdout, "merge-base")
 
 

@@ -55,16 +55,13 @@ def evaluate(
         return gathered.offers(depmap)
 
     sources: list[OfferSource] = [from_github]
-    if options.signoffs is not None:
-        from gate.signoffs.ledger import ledger_source
-
-        sources.append(ledger_source(options.signoffs))
     change = Change(
         repo=options.repo,
         base=pull.base,
         head=pull.head,
         map_path=options.map_path,
         map_file=options.map_file,
+        signoffs=options.signoffs,
         author=pull.author,
         deepen=options.deepen,
     )

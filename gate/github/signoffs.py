@@ -96,9 +96,7 @@ def pull_contributors(github: GitHub, pull: PullRequest) -> dict[str, str]:
     return found
 
 
-def _not_by(
-    contributors: Mapping[str, str], offers: list[Offer], *, author: str
-) -> list[Offer]:
+def _not_by(contributors: Mapping[str, str], offers: list[Offer], *, author: str) -> list[Offer]:
     """The offers, those by an author or committer of a commit of the change rejected."""
     kept: list[Offer] = []
     for offer in offers:

@@ -46,7 +46,7 @@ def count(
             for system in named:
                 ignore(system, "bots cannot sign off")
             continue
-        if author is not None and offer.by.lower() == author.lower():
+        if offer.by_author(author):
             for system in named:
                 ignore(system, "the change's author cannot sign off their own change")
             continue

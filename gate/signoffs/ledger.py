@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from gate.depmap.reader import Reader
@@ -9,6 +10,7 @@ from gate.depmap.records import Map
 from gate.errors import MapError
 from gate.files import read_limited
 from gate.git.refs import is_commit_id
+from gate.git.worktree import from_outside
 from gate.signoffs.records import Offer, OfferSource
 
 _KEYS = ("system", "by", "commit", "note")
@@ -65,11 +67,16 @@ def load_ledger(data: bytes, source: str, known: Iterable[str]) -> list[Offer]:
     return offers
 
 
-def ledger_source(path: str) -> OfferSource:
-    """The sign-offs in the file at path, read once the map that names the systems is known."""
+def ledger_source(path: str, *, repo: str, base: str) -> OfferSource:
+    """The sign-offs in the file at path, read once the map that names the systems is known.
+
+    A file inside repo's work tree counts only as the base commit has it there: otherwise the
+    change under check may have written its own sign-offs.
+    """
 
     def offers(depmap: Map) -> list[Offer]:
         data = read_limited(path, "--signoffs file")
+        from_outside(repo, base, path, hashlib.sha256(data).hexdigest(), what="--signoffs")
         known = set(depmap.systems)
         if depmap.path is not None:
             known.add(depmap.path)

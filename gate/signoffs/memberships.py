@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping
 
 from gate.depmap.records import Team
 from gate.errors import GateError
-from gate.signoffs.owners import Members, TeamLookup
+from gate.signoffs.owners import Members, TeamLookup, bare_login
 from gate.signoffs.records import Offer, Owned
 
 
@@ -29,12 +29,25 @@ def asked(
             owned = needing.get(system)
             if owned is None:
                 continue
+            if owned.rule != "all" and _listed(offer.by, owned.owners, teams):
+                # An owner by the map's own lists counts under `any` or N whatever GitHub teams
+                # they are in: asking could only fail where the answer changes nothing.
+                continue
             for owner in owned.owners:
                 if owner.startswith("@"):
                     continue
                 team = teams[owner]
-                if team.github_team is not None and offer.by.lower() not in team.members:
+                if team.github_team is not None and bare_login(offer.by) not in team.members:
                     yield owner, team.github_team, offer.by
+
+
+def _listed(by: str, owners: tuple[str, ...], teams: Mapping[str, Team]) -> bool:
+    """Whether `by` is one of owners by the map alone: "@login", or a listed team member."""
+    who = bare_login(by)
+    return any(
+        owner[1:].lower() == who if owner.startswith("@") else who in teams[owner].members
+        for owner in owners
+    )
 
 
 def memberships(
@@ -48,7 +61,7 @@ def memberships(
     """Each membership counting the offers asks about, looked up once, in the order it asks."""
     found: dict[tuple[str, str], bool] = {}
     for owner, github_team, login in asked(offers, needing, teams, author=author):
-        key = (github_team, login.lower())
+        key = (github_team, bare_login(login))
         if key in found:
             continue
         if lookup is None:

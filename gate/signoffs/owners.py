@@ -13,14 +13,20 @@ TeamLookup = Callable[[str, str], bool]
 Members = Mapping[tuple[str, str], bool]
 
 
+def bare_login(written: str) -> str:
+    """A GitHub login as people write it (`@carol`, `Carol`), as one person: lower-cased, bare."""
+    return written.strip().removeprefix("@").lower()
+
+
 def owners_matched(
     login: str, owners: tuple[str, ...], teams: Mapping[str, Team], members: Members
 ) -> tuple[str, ...]:
     """The owner entries (team keys or "@login") that `login` stands for, in map order.
 
-    `members` holds every GitHub team membership this asks about (see memberships.asked).
+    `members` holds every GitHub team membership that can change what this answers (see
+    memberships.asked); one it does not hold is not taken to be one.
     """
-    who = login.lower()
+    who = bare_login(login)
     matched: list[str] = []
     for owner in owners:
         if owner.startswith("@"):
@@ -29,7 +35,7 @@ def owners_matched(
             continue
         team = teams[owner]
         if who in team.members or (
-            team.github_team is not None and members[(team.github_team, who)]
+            team.github_team is not None and members.get((team.github_team, who), False)
         ):
             matched.append(owner)
     return tuple(matched)

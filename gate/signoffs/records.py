@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from gate.depmap.records import Map, SignoffRule
+from gate.signoffs.owners import bare_login
 
 Source = Literal["review", "comment", "ledger"]
 ANY_SYSTEM = "*"  # what an approval of the whole change names, in the list of ignored ones
@@ -32,7 +33,11 @@ class Offer:
 
     def from_author_or_bot(self, author: str | None) -> bool:
         """Whether the offer is the change's author's or a bot's: those never count."""
-        return self.bot or (author is not None and self.by.lower() == author.lower())
+        return self.bot or self.by_author(author)
+
+    def by_author(self, author: str | None) -> bool:
+        """Whether the change's author gave it, however either login is written."""
+        return author is not None and bare_login(self.by) == bare_login(author)
 
 
 @dataclass(frozen=True, kw_only=True)

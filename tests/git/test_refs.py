@@ -59,6 +59,20 @@ def test_merge_base_of_a_branch(forked: tuple[GitRepo, str]) -> None:
     assert refs.merge_base(path, main, feature) == fork
 
 
+def test_several_merge_bases_are_an_error(forked: tuple[GitRepo, str]) -> None:
+    repo, _ = forked
+    path = str(repo.path)
+    on_main = refs.resolve(path, "main")
+    repo.git("merge", "-q", "--no-edit", "feature")
+    repo.checkout("feature")
+    repo.git("merge", "-q", "--no-edit", on_main)
+    main, feature = refs.resolve(path, "main"), refs.resolve(path, "feature")
+    with pytest.raises(GateError, match=r"2 merge bases .*Merge the base into the branch"):
+        refs.merge_base(path, main, feature)
+    repo.git("merge", "-q", "--no-edit", "main")
+    assert refs.merge_base(path, main, refs.resolve(path, "feature")) == main
+
+
 def test_unrelated_histories(repo: GitRepo) -> None:
     repo.checkout("--orphan", "elsewhere")
     other = repo.commit("a new root")

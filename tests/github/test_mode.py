@@ -10,7 +10,6 @@ import pytest
 from gate.github.post import CONTEXT
 from gate.main import main
 from gate.report.comment import MARKER
-from gate.report.markdown_text import plain
 from testing import fakegithub
 from testing.fakegithub import FakeGitHub
 from testing.infra import infra_repo, upgrade
@@ -203,8 +202,8 @@ def test_words_from_comments_are_inert_in_the_gates_comment(run, capsys):
     assert ignored["system"] == "*"
     assert "names `@everyone`, [a](b), *x*, not a system" in ignored["reason"]
     [mine] = run.comments()
-    assert plain(ignored["reason"]) in mine["body"]
-    assert "[a](b)" not in mine["body"]
+    # The reason is shown as code: its words quoted, no link, no mention.
+    assert "`the /signoff line also names '@everyone', [a](b), *x*, not a system" in mine["body"]
 
 
 def test_a_change_that_touches_no_system_passes_at_once(run, capsys):

@@ -113,6 +113,39 @@ def test_the_memberships_counting_asks_about(offers, expected):
     assert list(asked(offers, NEEDING, TEAMS, author="alice")) == expected
 
 
+@pytest.mark.parametrize(
+    ("rule", "expected"), [("any", []), (2, []), ("all", [("sre", "acme/sre", "Bob")])]
+)
+def test_a_listed_owner_is_looked_up_only_where_every_owner_team_must_sign(rule, expected):
+    needing = {"db": Owned(id="db", owners=("dba", "sre"), rule=rule)}
+    assert list(asked([offer("Bob", "db")], needing, TEAMS, author=None)) == expected
+    # whatever the rule, someone no list names is looked up
+    assert list(asked([offer("zoe", "db")], needing, TEAMS, author=None)) == [
+        ("sre", "acme/sre", "zoe")
+    ]
+
+
+def test_a_co_owner_team_only_github_can_read_leaves_a_listed_owner_counting():
+    needing = {"db": Owned(id="db", owners=("dba", "sre"), rule="any")}
+    members = memberships([offer("bob", "db")], needing, TEAMS, author=None, lookup=None)
+    found, left = count(
+        [offer("bob", "db")], needing, TEAMS, head=HEAD, author=None, members=members
+    )
+    assert [s.by for s in found["db"]] == ["bob"]
+    assert left == []
+    assert state(needing["db"], found["db"], TEAMS, members).satisfied
+
+
+@pytest.mark.parametrize("author", ["@alice", "Alice", "alice", " @ALICE "])
+def test_the_author_is_one_person_however_written(author):
+    found, left = count(
+        [offer("alice", "db")], NEEDING, TEAMS, head=HEAD, author=author, members={}
+    )
+    assert found["db"] == []
+    assert [i.reason for i in left] == ["the change's author cannot sign off their own change"]
+    assert offer("@Alice").from_author_or_bot(author)
+
+
 def test_each_membership_is_looked_up_once():
     calls: list[tuple[str, str]] = []
 
