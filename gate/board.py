@@ -15,7 +15,7 @@ from gate.errors import EXIT_ERROR, EXIT_PASS, GateError
 from gate.github.client import GitHub
 from gate.github.connect import clients
 from gate.github.payloads import ListedPull, PayloadError, PullRequest
-from gate.github.signoffs import gather
+from gate.github.signoffs import created_by, gather
 from gate.github.teams import team_lookup
 from gate.report.agenda import Agenda, Item, major_bumps, render_html, render_markdown
 
@@ -40,6 +40,7 @@ def board(
     map_file: str | None,
     html: str | None,
     markdown: str | None,
+    gate_identity: str,
     now: datetime | None = None,
 ) -> int:
     """List the open pull requests, evaluate each, write the agenda; 2 if any could not be."""
@@ -62,6 +63,7 @@ def board(
                 repo=repo,
                 map_path=map_path,
                 map_file=map_file,
+                gate_identity=gate_identity,
             )
             for pull in pulls
         ]
@@ -94,6 +96,7 @@ def evaluate(
     repo: str,
     map_path: str,
     map_file: str | None,
+    gate_identity: str,
 ) -> Item:
     """One pull request of the listing through the check; a failure is kept on the item."""
     from gate.check import Change, check
@@ -113,7 +116,7 @@ def evaluate(
                     f"its {role} commit {sha} is not in the local clone {repo}; fetch it first:"
                     f" git -C {shlex.quote(repo)} fetch origin pull/{item.number}/head{branch}"
                 )
-        gathered = gather(github, _pull(item, github_repo))
+        gathered = gather(github, _pull(item, github_repo), vouches=created_by(gate_identity))
 
         def from_github(depmap: Map) -> Iterable[Offer]:
             return gathered.offers(depmap)

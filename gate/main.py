@@ -193,6 +193,13 @@ def _parser() -> argparse.ArgumentParser:
     _add_map(board)
     board.add_argument("--html", metavar="FILE", help="write the agenda as HTML")
     board.add_argument("--markdown", metavar="FILE", help="write the agenda as Markdown")
+    board.add_argument(
+        "--gate-identity",
+        default="github-actions[bot]",
+        metavar="LOGIN",
+        help="the login that posts the gate's statuses (the App of `status-token`, if set);"
+        " only its statuses show since when a head is current (default: github-actions[bot])",
+    )
     board.set_defaults(run=_board)
 
     demo = commands.add_parser("demo", help="replay the 2017 upgrade and watch the gate stop it")
@@ -361,6 +368,7 @@ def _board(
     map_file: str | None,
     html: str | None,
     markdown: str | None,
+    gate_identity: str,
 ) -> int:
     from gate.board import board
 
@@ -371,6 +379,7 @@ def _board(
         map_file=map_file,
         html=html,
         markdown=markdown,
+        gate_identity=gate_identity,
     )
 
 

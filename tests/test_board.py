@@ -264,6 +264,7 @@ def test_the_time_is_given_in_utc(tmp_path, fake):
         map_file=None,
         html=None,
         markdown=str(out),
+        gate_identity="github-actions[bot]",
         now=moment,
     )
     assert code == 0

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from gate.github.client import GitHub
 from gate.github.payloads import Comment, PullRequest, Status
 from gate.github.post import post_status
+from gate.github.signoffs import created_by
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,7 +37,7 @@ class Identity:
     comments: str  # the creator of a status posted with the main token, which writes comments
 
     def vouches(self, status: Status) -> bool:
-        return status.creator is not None and status.creator.lower() == self.statuses.lower()
+        return created_by(self.statuses)(status)
 
     def wrote(self, comment: Comment) -> bool:
         login = comment.user.login

@@ -41,17 +41,17 @@ class Gathered:
         return tuple(_not_by(self.contributors, [*self.reviews, *comments], author=self.author))
 
 
-def by_an_app(status: Status) -> bool:
-    """A reader's rule (the board) for who vouches for a head: a GitHub App, never a person.
+def created_by(login: str) -> Callable[[Status], bool]:
+    """Who vouches for a head: statuses whose creator GitHub records as `login`, and no other.
 
-    The --github mode knows the gate's own identity and vouches only by it (identity.py).
+    The --github mode learns the gate's own login from a status it posts (identity.py); the
+    board, which posts nothing, is told it (--gate-identity).
     """
-    return (status.creator or "").lower().endswith("[bot]")
+    wanted = login.lower()
+    return lambda status: status.creator is not None and status.creator.lower() == wanted
 
 
-def gather(
-    github: GitHub, pull: PullRequest, *, vouches: Callable[[Status], bool] = by_an_app
-) -> Gathered:
+def gather(github: GitHub, pull: PullRequest, *, vouches: Callable[[Status], bool]) -> Gathered:
     """The offers of the pull request's reviews and comments, and the comments as read.
 
     Comments count from the time head_since vouches for, by statuses vouches() accepts. No

@@ -213,10 +213,12 @@ def test_an_approval_counts_only_after_the_last_change_of_base(at, counts):
     assert plain.reject_reason is None
 
 
-def test_the_board_trusts_a_github_apps_status_only():
+def test_only_a_status_by_the_named_login_vouches():
     from gate.github.payloads import Status
-    from gate.github.signoffs import by_an_app
+    from gate.github.signoffs import created_by
 
-    assert by_an_app(Status.from_dict({"creator": {"login": "github-actions[bot]"}}))
-    assert not by_an_app(Status.from_dict({"creator": {"login": "alice"}}))
-    assert not by_an_app(Status.from_dict({}))
+    vouches = created_by("github-actions[bot]")
+    assert vouches(Status.from_dict({"creator": {"login": "GitHub-Actions[bot]"}}))
+    assert not vouches(Status.from_dict({"creator": {"login": "other-app[bot]"}}))
+    assert not vouches(Status.from_dict({"creator": {"login": "alice"}}))
+    assert not vouches(Status.from_dict({}))
