@@ -51,7 +51,7 @@ def describe(depmap: Map, sid: str) -> str:
     reach = _reachable(depmap, sid)
     if reach:
         lines.append("a major upgrade here reaches: " + ", ".join(sorted(reach)))
-    return "\n".join(lines) + "\n"
+    return _shown(lines)
 
 
 def _in_change(
@@ -65,7 +65,7 @@ def _in_change(
         _known_at_base(repo, map_path, map_file, report.base, sid)
         known = [r.id for r in report.systems]
         affected = ", ".join(known) if known else "nothing"
-        return f"{sid} is not affected by {base}..{head}. The change affects: {affected}.\n"
+        return _shown([f"{sid} is not affected by {base}..{head}. The change affects: {affected}."])
     lines = [f"{sid} is {result.affected} by {base}..{head}."]
     if result.affected == "touched":
         paths = [c.path for c in report.changed]
@@ -82,7 +82,7 @@ def _in_change(
     if state.required:
         waiting = ", ".join(state.waiting_for)
         lines.append("  sign-off: " + ("done" if state.satisfied else f"waiting for {waiting}"))
-    return "\n".join(lines) + "\n"
+    return _shown(lines)
 
 
 def _known_at_base(repo: str, map_path: str, map_file: str | None, base: str, sid: str) -> None:
@@ -127,3 +127,11 @@ def _reachable(depmap: Map, sid: str) -> set[str]:
     from gate.versions.schemes import crosses
 
     return set(impacted(depmap.edges, {sid: "major"}, crosses=crosses).impacted)
+
+
+def _shown(lines: list[str]) -> str:
+    """The lines for a terminal: versions, paths and text from a map at a commit of the change
+    may hold escapes that would rewrite what the screen shows."""
+    from gate.report.terminal_text import shown
+
+    return "".join(shown(line) + "\n" for line in lines)

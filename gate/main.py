@@ -98,7 +98,11 @@ def _stop_workflow_commands(environ: Mapping[str, str]) -> str:
 
 
 def _report_error(message: str, wants_json: bool, output: str | None) -> None:
-    sys.stderr.write(f"gate: error: {message}\n")
+    from gate.report.terminal_text import shown
+
+    # A message may quote the change (a path, a version): its controls are shown, its lines kept.
+    lines = "\n".join(map(shown, message.split("\n")))
+    sys.stderr.write(f"gate: error: {lines}\n")
     if wants_json:
         from gate.output import write_text
         from gate.report.json import error_document

@@ -142,8 +142,10 @@ def _how_to_sign_off(report: Report, stale_signoffs: str) -> list[str]:
         "",
         fence(f"/signoff {' '.join(report.pending)}"),
         f"or `/signoff all` for every affected system they own. A sign-off counts for the head"
-        f" commit it was given on (now `{report.head[:7]}`); {lasting}. The pull request's author"
-        " and bots cannot sign off; quoted lines, code blocks and edited comments do not count.",
+        f" commit it was given on (now `{report.head[:7]}`); {lasting}. The pull request's"
+        " author, the authors and committers of its commits, and bots cannot sign off; a line"
+        " naming anything but system ids, quoted lines, code blocks, HTML and edited comments"
+        " do not count.",
     ]
 
 

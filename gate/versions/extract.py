@@ -14,6 +14,8 @@ from gate.versions.image import by_image, is_dockerfile
 
 # Processor time a pattern may take on one file: far above any real file's need.
 MAX_SECONDS = 1.0
+# The longest version read: real ones are a few dozen characters (a date, a build, a hash).
+MAX_VERSION_CHARS = 128
 
 
 class PatternTooSlow(Unreadable):
@@ -40,6 +42,11 @@ def found(spec: VersionSpec, data: bytes, *, first: bool = False) -> list[Found]
             raise Unreadable(
                 f"{result.origin}: the version {written!r} holds whitespace or a control "
                 "character, which no version does; write the version alone"
+            )
+        if len(written) > MAX_VERSION_CHARS:
+            raise Unreadable(
+                f"{result.origin}: the version {written[:40]!r}... is {len(written)} characters"
+                f" long, more than any version ({MAX_VERSION_CHARS}); write the version alone"
             )
     return results
 

@@ -291,3 +291,30 @@ def test_an_ordinary_version_reads_as_before_in_text_and_is_code_in_markdown(tmp
     assert "  version 9.2.18 -> 9.6.1 (major)\n" in _check(repo, "text", capsys)
     out = _check(repo, "markdown", capsys)
     assert "| `postgresql` | touched | dba | `9.2.18` -> `9.6.1` (major) | waiting for dba |" in out
+
+
+def test_an_error_quoting_the_change_shows_its_terminal_controls_escaped(tmp_path, capsys):
+    from gate.main import main
+    from testing.infra import infra_repo
+
+    repo = infra_repo(tmp_path)
+    assert main(["check", "--repo", str(repo.path), "--base", "no\x1b[2K\rPASS"]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\r" not in err
+    assert "no\\x1b[2K\\rPASS" in err
+
+
+def test_explain_shows_text_from_a_map_with_its_controls_escaped(tmp_path, capsys):
+    from gate.main import main
+    from testing.infra import MAP
+
+    text = MAP.replace("{policy}", "").replace(
+        "    kind: backup\n", '    kind: backup\n    description: "nightly\\e[2K\\rPASS"\n'
+    )
+    (tmp_path / "dependency-map.yaml").write_text(text)
+    assert main(["explain", "pg-dump-backup", "--repo", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\r" not in out
+    assert "nightly\\x1b[2K\\rPASS" in out

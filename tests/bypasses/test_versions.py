@@ -250,3 +250,12 @@ def test_a_version_file_above_the_size_limit_is_refused_unread(tmp_path, capsys)
     assert code == 2
     assert "config/software/postgresql.rb" in err
     assert "larger than 10 MiB" in err
+
+
+def test_a_version_of_thousands_of_digits_is_an_error_not_a_crash(tmp_path, capsys):
+    from testing.infra import upgrade
+
+    repo = infra_repo(tmp_path)
+    upgrade(repo, "9." + "9" * 5000)
+    assert main(["check", "--repo", str(repo.path), "--base", "main"]) == 2
+    assert "5002 characters long" in capsys.readouterr().err
