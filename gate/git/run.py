@@ -161,6 +161,73 @@ class Background(Stops):
         self._stderr.close()
 
 
+class Piped(Stops):
+    """A git command whose output is read as it comes, from a pipe.
+
+    git waits while its output is not read: what the gate does not read (the rest of a blob
+    too large to hold) git never makes, and stop() ends it. Its input comes from a file, so
+    that git never waits on the gate's writing while the gate waits on its reading.
+    """
+
+    def __init__(self, repo: str, args: Sequence[str], *, stdin: bytes = b"") -> None:
+        self._repo = repo
+        self._command = ["git", "-C", repo, *args]
+        self._stdin = _temporary_file()
+        try:
+            self._stderr = _temporary_file()
+        except GateError:
+            self._stdin.close()
+            raise
+        try:
+            self._stdin.write(stdin)
+            self._stdin.seek(0)
+            self._process = subprocess.Popen(
+                self._command,
+                stdin=self._stdin,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                env=environment(os.environ),
+            )
+        except OSError as error:
+            self._close()
+            raise GateError(
+                f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
+            ) from None
+
+    def read(self, size: int) -> bytes:
+        """The next size bytes of the output; fewer only where it ends."""
+        output = self._process.stdout
+        assert output is not None  # stdout=PIPE
+        return output.read(size)
+
+    def readline(self, limit: int) -> bytes:
+        """The next line of the output with its newline; at most limit bytes of it."""
+        output = self._process.stdout
+        assert output is not None  # stdout=PIPE
+        return output.readline(limit)
+
+    def finish(self) -> None:
+        """Wait for git to end (its output read); a failure is the GateError naming it."""
+        returncode = self._process.wait()
+        self._stderr.seek(0)
+        stderr = self._stderr.read()
+        self._close()
+        if returncode != 0:
+            raise _failed(self._command, self._repo, returncode, stderr)
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if hasattr(self, "_process") and self._process.stdout is not None:
+            self._process.stdout.close()
+        self._stdin.close()
+        self._stderr.close()
+
+
 def _temporary_file() -> IO[bytes]:
     try:
         # Closed by Background.finish() or stop(), whichever ends the command.

@@ -149,10 +149,10 @@ def test_a_blob_above_the_limit_is_refused_naming_it(tmp_path, capsys):
     )
     repo = _repo(tmp_path / "repo", text)
     repo.commit("huge", ("backup/version.txt", "1.0.0\n" + "#" * MAX_BYTES))
-    code, error = _check(capsys, repo)
+    code, report = _check(capsys, repo)
     assert code == 2
-    assert "backup/version.txt" in error
-    assert "10 MiB" in error
+    assert report["verdict"] == "error"
+    assert report["error"].startswith(f"backup/version.txt at {repo.head()} is larger than 10 MiB")
 
 
 def test_a_replace_ref_does_not_make_the_gate_read_another_tree(tmp_path, capsys):
