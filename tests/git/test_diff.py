@@ -82,7 +82,7 @@ def test_a_submodule_pointer_change_is_its_own_path(repo: GitRepo) -> None:
     repo.git("commit", "-q", "-m", "bump submodule")
     assert changes(repo, before) == (Changed(status="M", path="vendor/lib"),)
     listed, submodules = diff.changed_with_submodules(str(repo.path), before, repo.head())
-    assert (listed, submodules) == (changes(repo, before), {"vendor/lib"})
+    assert (listed, submodules) == (changes(repo, before), frozenset({"vendor/lib"}))
 
 
 def test_a_listing_names_the_paths_that_are_submodules_on_either_side(repo: GitRepo) -> None:
