@@ -174,10 +174,12 @@ def test_a_graft_file_does_not_make_the_gate_read_other_parents(tmp_path, capsys
     repo.commit("dangerous", ("backup/run.sh", "rm -rf /\n"))
     dangerous = repo.head()
     repo.commit("harmless", ("README.md", "more\n"))
-    # The graft makes the harmless commit's parent the dangerous one's: a one-commit diff.
+    # The graft makes main a descendant of the dangerous commit: only the harmless one is new.
+    main = repo.git("rev-parse", "main")
     grafts = repo.path / repo.git("rev-parse", "--git-path", "info/grafts")
     grafts.parent.mkdir(exist_ok=True)
-    grafts.write_text(f"{repo.head()} {dangerous}\n")
+    grafts.write_text(f"{main} {dangerous}\n")
+    assert repo.git("merge-base", "main", "HEAD") == dangerous  # what git finds by default
     code, report = _check(capsys, repo)
     assert "backup" in _touched(report)
     assert code == 1
