@@ -9,21 +9,28 @@ from gate.paths.pattern import WILDCARD, Problem, component_regex, split_pattern
 from gate.paths.trie import ANY_DEPTH, GLOB, LITERAL, REGEX, Lookup, Op, Tail, Trie
 
 
-def tries(
-    owners: Iterable[tuple[str, Sequence[str]]], *, folded: bool = False
-) -> tuple[Trie, Trie]:
+def tries(owners: Iterable[tuple[str, Sequence[str]]]) -> tuple[Trie, Trie]:
     """The tries of anchored and of floating patterns, of each (system, its patterns).
 
-    Folded: the tries of the patterns case folded, for paths case folded (classes ignore case).
+    Each pattern is there as it is and, where case folding changes what it matches, case
+    folded too (its classes ignoring case): a path case folded then finds every pattern it
+    matches once both are folded, and a path is its folded form most of the time.
     """
     anchored, floating = _Node(), _Node()
     drafts: _Built = {}  # equal tails under one node are one
     made: dict[str, Op] = {}  # each component's op, made once
-    fold = str.casefold if folded else _same
+    made_folded: dict[str, Op] = {}
     for system, patterns in owners:
         for pattern in patterns:
-            _add(anchored, floating, system, pattern, drafts, made, fold)
+            _add(anchored, floating, system, pattern, drafts, made, _same)
+            if case_varies(pattern):
+                _add(anchored, floating, system, pattern, drafts, made_folded, str.casefold)
     return _frozen(anchored), _frozen(floating)
+
+
+def case_varies(pattern: str) -> bool:
+    """Whether a pattern matches other paths when both are case folded (a class may: [A-Z])."""
+    return pattern.casefold() != pattern or "[" in pattern
 
 
 def _same(text: str) -> str:

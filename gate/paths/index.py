@@ -19,18 +19,13 @@ class Matcher:
 
     Paths match case-sensitively, as git compares them; a path also belongs to the systems it
     would once case is folded (a checkout on a case-insensitive file system makes `Backup/x`
-    the file `backup/x`): the folded path is matched against every pattern, case folded too.
-    A pattern that case folding leaves alone needs no trie of its own for that: the first
-    tries take the folded path; the others (few: `Dockerfile`, `README.md`) sit in a third pair.
+    the file `backup/x`): a path whose case folding changes it is matched a second time,
+    folded, and the tries hold the few patterns case folding changes (`Dockerfile`) folded
+    too.
     """
 
     def __init__(self, owners: Iterable[tuple[str, Sequence[str]]]) -> None:
-        every = [(system, tuple(patterns)) for system, patterns in owners]
-        self._anchored, self._floating = tries(every)
-        varying = [(system, [p for p in patterns if _case_varies(p)]) for system, patterns in every]
-        self._folded: tuple[Trie, Trie] | None = (
-            tries(varying, folded=True) if any(patterns for _, patterns in varying) else None
-        )
+        self._anchored, self._floating = tries(owners)
 
     def systems_for(self, path: str, *, directory: bool = False) -> frozenset[str]:
         """Every system any of whose patterns matches path (relative to the repository root).
@@ -48,8 +43,7 @@ class Matcher:
         Unanchored patterns are tried from every component, but most components start none:
         which ones can is found once per distinct component.
         """
-        exact = _Tries(self._anchored, self._floating)
-        folded = None if self._folded is None else _Tries(*self._folded)
+        matching = _Tries(self._anchored, self._floating)
         systems: dict[str, frozenset[str]] = {}
         for path in paths:
             if not path or path.startswith("/") or path.endswith("/") or "//" in path:
@@ -59,21 +53,12 @@ class Matcher:
             below = "/" if path in directories else ""
             found: set[str] = set()
             parts = (path + below).split("/")
-            exact.find(parts, found)
+            matching.find(parts, found)
             caseless = path.casefold()
-            caseless_parts = parts
             if caseless != path:
-                caseless_parts = (caseless + below).split("/")
-                exact.find(caseless_parts, found)
-            if folded is not None:
-                folded.find(caseless_parts, found)
+                matching.find((caseless + below).split("/"), found)
             systems[path] = frozenset(found)
         return systems
-
-
-def _case_varies(pattern: str) -> bool:
-    """Whether a pattern matches other paths when both are case folded (a class may: [A-Z])."""
-    return pattern.casefold() != pattern or "[" in pattern
 
 
 class _Tries:

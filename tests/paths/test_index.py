@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gate.paths.build import case_varies
 from gate.paths.index import Matcher
 from gate.paths.pattern import pattern_error, pattern_regex
 from tests.paths.test_pattern import git_matches
@@ -186,10 +187,12 @@ def test_case_folding_matches_nothing_else(pattern: str, path: str) -> None:
     assert Matcher([("system", [pattern])]).systems_for(path) == frozenset()
 
 
-def test_folding_costs_nothing_when_no_pattern_has_case() -> None:
-    matcher = Matcher([("system", ["backup/", "*.md"])])
-    assert matcher._folded is None
-    assert matcher.systems_for("BACKUP/x.MD") == {"system"}
+@pytest.mark.parametrize(
+    ("pattern", "varies"),
+    [("backup/", False), ("*.md", False), ("a?b", False), ("Makefile", True), ("[ab]", True)],
+)
+def test_only_patterns_with_case_or_a_class_are_kept_folded_too(pattern: str, varies: bool) -> None:
+    assert case_varies(pattern) is varies
 
 
 @pytest.mark.parametrize(
