@@ -55,6 +55,17 @@ _FIXED = {
 }
 
 
+# Configuration, from the repository or the caller's GIT_CONFIG_* (kept for a runner's
+# safe.directory), can turn replace refs back on (core.useReplaceRefs=true wins over
+# GIT_NO_REPLACE_OBJECTS); a -c of the command itself wins over both.
+_OPTIONS = ("-c", "core.useReplaceRefs=false")
+
+
+def git_command(repo: str, args: Sequence[str]) -> list[str]:
+    """The command line of git running args in repo, replace refs off."""
+    return ["git", *_OPTIONS, "-C", repo, *args]
+
+
 def environment(variables: Mapping[str, str]) -> dict[str, str]:
     """The environment git runs in: variables without those that redirect it, and _FIXED."""
     kept = {
@@ -70,7 +81,7 @@ def run(
     repo: str, args: Sequence[str], *, stdin: bytes = b"", ok: Iterable[int] = (0,)
 ) -> subprocess.CompletedProcess[bytes]:
     """Run git in repo; an exit status outside ok is a GateError naming the command."""
-    command = ["git", "-C", repo, *args]
+    command = git_command(repo, args)
     try:
         result = subprocess.run(
             command, input=stdin, capture_output=True, env=environment(os.environ)
@@ -116,7 +127,7 @@ class Background(Stops):
 
     def __init__(self, repo: str, args: Sequence[str]) -> None:
         self._repo = repo
-        self._command = ["git", "-C", repo, *args]
+        self._command = git_command(repo, args)
         self._stdout = _temporary_file()
         try:
             self._stderr = _temporary_file()
@@ -171,7 +182,7 @@ class Piped(Stops):
 
     def __init__(self, repo: str, args: Sequence[str], *, stdin: bytes = b"") -> None:
         self._repo = repo
-        self._command = ["git", "-C", repo, *args]
+        self._command = git_command(repo, args)
         self._stdin = _temporary_file()
         try:
             self._stderr = _temporary_file()

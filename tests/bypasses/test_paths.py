@@ -226,3 +226,24 @@ def test_a_hostile_index_external_diff_or_fsmonitor_from_the_environment_never_r
     assert code == 1
     assert not ran.exists(), ran.read_text()
     assert os.environ["GIT_INDEX_FILE"] == str(tmp_path / "no-index")
+
+
+@pytest.mark.parametrize("where", ["environment", "parameters", "repository"])
+def test_configuration_cannot_turn_replace_refs_back_on(tmp_path, capsys, monkeypatch, where):
+    repo = _repo(tmp_path / "repo")
+    repo.commit("harmless", ("README.md", "more\n"))
+    innocent = repo.head()
+    repo.commit("dangerous", ("backup/run.sh", "rm -rf /\n"))
+    dangerous = repo.head()
+    repo.git("replace", dangerous, innocent)
+    if where == "environment":
+        monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+        monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.useReplaceRefs")
+        monkeypatch.setenv("GIT_CONFIG_VALUE_0", "true")
+    elif where == "parameters":
+        monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'core.usereplacerefs'='true'")
+    else:
+        repo.git("config", "core.useReplaceRefs", "true")
+    code, report = _check(capsys, repo)
+    assert "backup" in _touched(report)
+    assert code == 1
