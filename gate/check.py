@@ -81,7 +81,7 @@ def check(
         )
         systems = with_map_system(depmap)
         versions = Versions(systems, files, merge_base=merge_base, head=head)
-        matches = systems_for(depmap, paths)
+        matches = systems_for(depmap, paths, listing.submodules())
         edited = edited_definitions(repo, depmap, merge_base, head, matches)
         touched, silent = touched_by(matches, edited, versions)
         impact, violations = impact_and_violations(depmap, touched, silent, versions)

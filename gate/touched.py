@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from gate.depmap.records import Map
 from gate.git.diff import Changed
@@ -20,9 +20,12 @@ def changed_paths(changed: Iterable[Changed]) -> list[str]:
     return list(paths)
 
 
-def systems_for(depmap: Map, paths: Iterable[str]) -> dict[str, frozenset[str]]:
-    """The systems each path touches (the map's own file is one, at exactly its path)."""
-    matches = depmap.matcher.systems_of(paths)
+def systems_for(
+    depmap: Map, paths: Iterable[str], submodules: Collection[str] = ()
+) -> dict[str, frozenset[str]]:
+    """The systems each path touches (the map's own file is one, at exactly its path); a
+    submodule is a directory."""
+    matches = depmap.matcher.systems_of(paths, directories=submodules)
     own = depmap.path
     if own is None or WILDCARD.search(own) is None:
         return matches

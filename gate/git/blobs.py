@@ -8,11 +8,12 @@ from gate.errors import GateError
 from gate.files import MAX_BYTES
 from gate.git.objects import TooLarge, cat_blobs
 from gate.git.refs import is_commit_id, revision
-from gate.git.run import Background, Stops
+from gate.git.run import Piped, Stops
 from gate.git.tree import Entry, Listing, not_a_file, path_error
 
 # At each commit, each path's content: None where there is none, or the GateError reading it
-# alone would raise (a directory, a link, a submodule, not a path from the root).
+# alone would raise (a directory, a link, a submodule, not a path from the root, a file above
+# MAX_BYTES).
 Contents = dict[str, dict[str, bytes | GateError | None]]
 
 
@@ -97,14 +98,18 @@ def read_entries(repo: str, entries: Mapping[str, Mapping[str, Entry | None]]) -
     for commit, path, object_id in wanted:
         content = contents[object_id]
         found[commit][path] = (
-            GateError(
-                f"{path} at {commit} is {content.size} bytes, larger than {MAX_BYTES // 2**20} "
-                "MiB, which no file the gate reads (a map, a version file) is: refused unread"
-            )
-            if isinstance(content, TooLarge)
-            else content
+            too_large(path, commit, content.size) if isinstance(content, TooLarge) else content
         )
     return found
+
+
+def too_large(path: str, commit: str, size: int | None = None) -> GateError:
+    """The error of reading path at commit, a file above MAX_BYTES (size: its size, if known)."""
+    exact = "" if size is None else f" ({size:,} bytes)"
+    return GateError(
+        f"{path} at {commit} is larger than {MAX_BYTES // (1024 * 1024)} MiB{exact}, which no "
+        "map, version or scoped file is: refused unread. Make the map name a smaller file"
+    )
 
 
 class FileReading(Stops):
@@ -115,12 +120,12 @@ class FileReading(Stops):
         self._commit = commit
         self._path = path
         self._listing: Listing | None = None
-        self._content: Background | None = None
+        self._content: Piped | None = None
         self._result: bytes | GateError | None = path_error(path)
         if self._result is None:
             self._listing = Listing(repo, [commit], [path])
             try:
-                self._content = Background(repo, ("cat-file", "blob", f"{revision(commit)}:{path}"))
+                self._content = Piped(repo, ("cat-file", "blob", f"{revision(commit)}:{path}"))
             except BaseException:
                 self.stop()
                 raise
@@ -135,11 +140,19 @@ class FileReading(Stops):
                 self._result = None
             else:
                 problem = not_a_file(self._path, self._commit, entry[0])
-                self._result = problem if problem is not None else self._content.finish()
+                self._result = problem if problem is not None else self._read(self._content)
         finally:
             self.stop()
             self._content = None
         return self._result
+
+    def _read(self, content: Piped) -> bytes | GateError:
+        """The file's bytes, or too_large when there are more than MAX_BYTES (left unread)."""
+        data = content.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            return too_large(self._path, self._commit)
+        content.finish()
+        return data
 
     def stop(self) -> None:
         if self._listing is not None:

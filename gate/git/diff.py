@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from gate.errors import GateError
 from gate.git.refs import revision
@@ -20,6 +21,7 @@ class Changed:
 
 
 _STATUSES = frozenset("AMDT")
+_GITLINK = "160000"
 _RENAME_OR_COPY = re.compile(r"[RC][0-9]{0,3}")
 
 # Each option also overrides the configuration (diff.relative, diff.renames=copies,
@@ -39,7 +41,15 @@ _DIFF_OPTIONS = (
 
 def changed(repo: str, merge_base: str, head: str) -> tuple[Changed, ...]:
     """Every path that differs between merge_base and head, as git reports it."""
-    return _changes(run(repo, _diff(merge_base, head)).stdout)[0]
+    return _changes(run(repo, _diff(merge_base, head)).stdout).changed
+
+
+def changed_with_submodules(
+    repo: str, merge_base: str, head: str
+) -> tuple[tuple[Changed, ...], frozenset[str]]:
+    """changed(), and the paths among them that are a submodule on either side."""
+    listed = _changes(run(repo, _diff(merge_base, head)).stdout)
+    return listed.changed, listed.submodules
 
 
 class Listing(Stops):
@@ -48,10 +58,12 @@ class Listing(Stops):
     def __init__(self, repo: str, merge_base: str, head: str) -> None:
         self._git = Background(repo, _diff(merge_base, head))
         self._before: dict[str, Entry] = {}
+        self._submodules: frozenset[str] = frozenset()
 
     def changed(self) -> tuple[Changed, ...]:
-        changed, self._before = _changes(self._git.finish())
-        return changed
+        listed = _changes(self._git.finish())
+        self._before, self._submodules = listed.before, listed.submodules
+        return listed.changed
 
     def running(self) -> bool:
         """Whether git is still listing the change."""
@@ -60,6 +72,10 @@ class Listing(Stops):
     def before(self) -> Mapping[str, Entry]:
         """Each changed path's entry at the merge base, where it had one (after changed())."""
         return self._before
+
+    def submodules(self) -> frozenset[str]:
+        """The changed paths that are a submodule (gitlink) on either side (after changed())."""
+        return self._submodules
 
     def stop(self) -> None:
         """Give up on the listing (what it was for failed): end git, drop its output."""
@@ -70,8 +86,15 @@ def _diff(merge_base: str, head: str) -> tuple[str, ...]:
     return ("diff", *_DIFF_OPTIONS, revision(merge_base), revision(head), "--")
 
 
-def _changes(output: bytes) -> tuple[tuple[Changed, ...], dict[str, Entry]]:
-    """The change's records, and each changed path's entry at the merge base, from --raw -z."""
+class _Listed(NamedTuple):
+    changed: tuple[Changed, ...]
+    before: dict[str, Entry]  # each changed path's entry at the merge base
+    submodules: frozenset[str]  # the paths that are a submodule at either commit
+
+
+def _changes(output: bytes) -> _Listed:
+    """The change's records, each changed path's entry at the merge base, and which paths are
+    submodules, from --raw -z."""
     if output and not output.endswith(b"\0"):
         unterminated = output[output.rfind(b"\0") + 1 :]
         raise GateError(
@@ -87,6 +110,7 @@ def _changes(output: bytes) -> tuple[tuple[Changed, ...], dict[str, Entry]]:
     fields.pop()  # after the last NUL
     records: list[Changed] = []
     before: dict[str, Entry] = {}
+    submodules: set[str] = set()
     index, count = 0, len(fields)
     while index < count:
         meta = fields[index].split(" ")  # ":old_mode new_mode old_id new_id status"
@@ -94,10 +118,14 @@ def _changes(output: bytes) -> tuple[tuple[Changed, ...], dict[str, Entry]]:
         if len(meta) == 5 and status in _STATUSES and index + 1 < count:
             path = fields[index + 1]
             records.append(Changed(status=status, path=path))
+            if _GITLINK in (meta[0][1:], meta[1]):
+                submodules.add(path)
             index += 2
         elif len(meta) == 5 and _RENAME_OR_COPY.fullmatch(status) and index + 2 < count:
             path, old_path = fields[index + 2], fields[index + 1]
             records.append(Changed(status=status[0], path=path, old_path=old_path))
+            if _GITLINK in (meta[0][1:], meta[1]):
+                submodules.update((path, old_path))
             path = old_path  # the merge base has the old path, and not the new one
             index += 3
         else:
@@ -107,4 +135,4 @@ def _changes(output: bytes) -> tuple[tuple[Changed, ...], dict[str, Entry]]:
             )
         if meta[0] != ":000000":
             before[path] = (meta[0][1:], meta[2])
-    return tuple(records), before
+    return _Listed(tuple(records), before, frozenset(submodules))

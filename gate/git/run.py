@@ -55,6 +55,17 @@ _FIXED = {
 }
 
 
+# Configuration, from the repository or the caller's GIT_CONFIG_* (kept for a runner's
+# safe.directory), can turn replace refs back on (core.useReplaceRefs=true wins over
+# GIT_NO_REPLACE_OBJECTS); a -c of the command itself wins over both.
+_OPTIONS = ("-c", "core.useReplaceRefs=false")
+
+
+def git_command(repo: str, args: Sequence[str]) -> list[str]:
+    """The command line of git running args in repo, replace refs off."""
+    return ["git", *_OPTIONS, "-C", repo, *args]
+
+
 def environment(variables: Mapping[str, str]) -> dict[str, str]:
     """The environment git runs in: variables without those that redirect it, and _FIXED."""
     kept = {
@@ -70,7 +81,7 @@ def run(
     repo: str, args: Sequence[str], *, stdin: bytes = b"", ok: Iterable[int] = (0,)
 ) -> subprocess.CompletedProcess[bytes]:
     """Run git in repo; an exit status outside ok is a GateError naming the command."""
-    command = ["git", "-C", repo, *args]
+    command = git_command(repo, args)
     try:
         result = subprocess.run(
             command, input=stdin, capture_output=True, env=environment(os.environ)
@@ -116,7 +127,7 @@ class Background(Stops):
 
     def __init__(self, repo: str, args: Sequence[str]) -> None:
         self._repo = repo
-        self._command = ["git", "-C", repo, *args]
+        self._command = git_command(repo, args)
         self._stdout = _temporary_file()
         try:
             self._stderr = _temporary_file()
@@ -158,6 +169,73 @@ class Background(Stops):
 
     def _close(self) -> None:
         self._stdout.close()
+        self._stderr.close()
+
+
+class Piped(Stops):
+    """A git command whose output is read as it comes, from a pipe.
+
+    git waits while its output is not read: what the gate does not read (the rest of a blob
+    too large to hold) git never makes, and stop() ends it. Its input comes from a file, so
+    that git never waits on the gate's writing while the gate waits on its reading.
+    """
+
+    def __init__(self, repo: str, args: Sequence[str], *, stdin: bytes = b"") -> None:
+        self._repo = repo
+        self._command = git_command(repo, args)
+        self._stdin = _temporary_file()
+        try:
+            self._stderr = _temporary_file()
+        except GateError:
+            self._stdin.close()
+            raise
+        try:
+            self._stdin.write(stdin)
+            self._stdin.seek(0)
+            self._process = subprocess.Popen(
+                self._command,
+                stdin=self._stdin,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                env=environment(os.environ),
+            )
+        except OSError as error:
+            self._close()
+            raise GateError(
+                f"cannot run git ({error.strerror}); install git and make sure it is on PATH"
+            ) from None
+
+    def read(self, size: int) -> bytes:
+        """The next size bytes of the output; fewer only where it ends."""
+        output = self._process.stdout
+        assert output is not None  # stdout=PIPE
+        return output.read(size)
+
+    def readline(self, limit: int) -> bytes:
+        """The next line of the output with its newline; at most limit bytes of it."""
+        output = self._process.stdout
+        assert output is not None  # stdout=PIPE
+        return output.readline(limit)
+
+    def finish(self) -> None:
+        """Wait for git to end (its output read); a failure is the GateError naming it."""
+        returncode = self._process.wait()
+        self._stderr.seek(0)
+        stderr = self._stderr.read()
+        self._close()
+        if returncode != 0:
+            raise _failed(self._command, self._repo, returncode, stderr)
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+            self._process.wait()
+        self._close()
+
+    def _close(self) -> None:
+        if hasattr(self, "_process") and self._process.stdout is not None:
+            self._process.stdout.close()
+        self._stdin.close()
         self._stderr.close()
 
 

@@ -3,49 +3,68 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from gate.paths.pattern import WILDCARD, Problem, component_regex, split_pattern
 from gate.paths.trie import ANY_DEPTH, GLOB, LITERAL, REGEX, Lookup, Op, Tail, Trie
 
 
 def tries(owners: Iterable[tuple[str, Sequence[str]]]) -> tuple[Trie, Trie]:
-    """The tries of anchored and of floating patterns, of each (system, its patterns)."""
+    """The tries of anchored and of floating patterns, of each (system, its patterns).
+
+    Each pattern is there as it is and, where case folding changes what it matches, case
+    folded too (its classes ignoring case): a path case folded then finds every pattern it
+    matches once both are folded, and a path is its folded form most of the time.
+    """
     anchored, floating = _Node(), _Node()
     drafts: _Built = {}  # equal tails under one node are one
     made: dict[str, Op] = {}  # each component's op, made once
+    made_folded: dict[str, Op] = {}
     for system, patterns in owners:
         for pattern in patterns:
-            _add(anchored, floating, system, pattern, drafts, made)
+            _add(anchored, floating, system, pattern, drafts, made, _same)
+            if case_varies(pattern):
+                _add(anchored, floating, system, pattern, drafts, made_folded, str.casefold)
     return _frozen(anchored), _frozen(floating)
 
 
-def _op(component: str, made: dict[str, Op]) -> Op:
+def case_varies(pattern: str) -> bool:
+    """Whether a pattern matches other paths when both are case folded (a class may: [A-Z])."""
+    return pattern.casefold() != pattern or "[" in pattern
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _op(component: str, made: dict[str, Op], fold: Callable[[str], str]) -> Op:
     """The matcher of one component, made once and shared (the map cache then stores it once)."""
     op = made.get(component)
     if op is None:
-        op = made[component] = _new_op(component)
+        op = made[component] = _new_op(component, fold)
     return op
 
 
-def _new_op(component: str) -> Op:
+def _new_op(component: str, fold: Callable[[str], str]) -> Op:
     """Most components are a literal or one '*' between two literals."""
     if component == "**":
         return (ANY_DEPTH, "", "", None)
     if WILDCARD.search(component) is None:
-        return (LITERAL, component, "", None)
+        return (LITERAL, fold(component), "", None)
     if "?" not in component and "[" not in component and component.count("*") == 1:
         star = component.index("*")
-        return (GLOB, component[:star], component[star + 1 :], None)
-    return (REGEX, "", "", re.compile(component_regex(component), re.DOTALL))
+        return (GLOB, fold(component[:star]), fold(component[star + 1 :]), None)
+    # Folding the class [Z-a] would reverse it: the regex ignores case instead.
+    flags = re.DOTALL if fold is _same else re.DOTALL | re.IGNORECASE
+    return (REGEX, "", "", re.compile(component_regex(component), flags))
 
 
-def _literal_ends(component: str) -> tuple[str, str]:
+def _literal_ends(component: str, fold: Callable[[str], str]) -> tuple[str, str]:
     """The literal text a wildcard component starts and ends with ("" where it has none)."""
     wildcard = WILDCARD.search(component)
     prefix = component[: wildcard.start()] if wildcard else component
     suffix = component[max(component.rfind("*"), component.rfind("?"), component.rfind("]")) + 1 :]
-    return prefix, suffix
+    return fold(prefix), fold(suffix)
 
 
 class _TailDraft:
@@ -143,12 +162,13 @@ class _Node:
         dir_only: bool,
         built: _Built,
         made: dict[str, Op],
+        fold: Callable[[str], str],
     ) -> None:
-        ops = tuple(_op(component, made) for component in components)
+        ops = tuple(_op(component, made, fold) for component in components)
         tail = built.get((id(self), ops, dir_only))
         if tail is None:
             tail = built[(id(self), ops, dir_only)] = _TailDraft(ops, dir_only)
-            prefix, suffix = _literal_ends(components[0])
+            prefix, suffix = _literal_ends(components[0], fold)
             if prefix or suffix:
                 if self.next is None:
                     self.next = _Index()
@@ -156,7 +176,7 @@ class _Node:
             else:
                 if self.below is None:
                     self.below = _Index()
-                self.below.add(tail, *_later_literal(components))
+                self.below.add(tail, *_later_literal(components, fold))
         tail.systems.add(system)
 
 
@@ -184,16 +204,16 @@ def _frozen(root: _Node) -> Trie:
     return done[id(root)]
 
 
-def _later_literal(components: list[str]) -> tuple[str, str, str]:
+def _later_literal(components: list[str], fold: Callable[[str], str]) -> tuple[str, str, str]:
     """(exact, prefix, suffix): a literal some later component of the path must be or have."""
     best = ("", "", "")
     for component in components[1:]:
         if component == "**":
             continue
         if not WILDCARD.search(component):
-            return (component, "", "")
+            return (fold(component), "", "")
         if best == ("", "", ""):
-            prefix, suffix = _literal_ends(component)
+            prefix, suffix = _literal_ends(component, fold)
             if prefix:
                 best = ("", prefix, "")
             elif suffix:
@@ -208,6 +228,7 @@ def _add(
     pattern: str,
     built: _Built,
     made: dict[str, Op],
+    fold: Callable[[str], str],
 ) -> None:
     try:
         is_anchored, components, dir_only = split_pattern(pattern)
@@ -220,7 +241,7 @@ def _add(
         node = floating
     for index, component in enumerate(components):
         if WILDCARD.search(component):
-            node.add_tail(system, components[index:], dir_only, built, made)
+            node.add_tail(system, components[index:], dir_only, built, made, fold)
             return
-        node = node.child(component)
+        node = node.child(fold(component))
     node.end(system, dir_only)

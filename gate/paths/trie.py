@@ -24,7 +24,11 @@ class Tail(NamedTuple):
     systems: frozenset[str]
 
     def matches(self, parts: list[str], start: int) -> bool:
-        return _match(self.ops, 0, parts, start, self.dir_only)
+        return _match(self.ops, parts, start, self.dir_only) == MATCHED
+
+    def match_from(self, parts: list[str], start: int) -> int:
+        """MATCHED, NOT_HERE or NOT_FROM_HERE: matches(), and whether a later start can."""
+        return _match(self.ops, parts, start, self.dir_only)
 
 
 class Lookup(NamedTuple):
@@ -82,20 +86,59 @@ class Trie(NamedTuple):
 pickled_as_tuples(Tail, Lookup, Trie)
 
 
-def _match(ops: tuple[Op, ...], index: int, parts: list[str], at: int, dir_only: bool) -> bool:
-    """Whether ops[index:] match parts from parts[at] on, as a prefix that ends at a boundary."""
+# What matching a tail from a component found: a match; no match there, though there may be one
+# from a later component; or no match from there nor from any later one (the tail's first run
+# matched and the rest, which begins with '**' or is only the end, did not: from further on it
+# has less path to match).
+MATCHED, NOT_HERE, NOT_FROM_HERE = range(3)
+
+
+def _match(ops: tuple[Op, ...], parts: list[str], at: int, dir_only: bool) -> int:
+    """Whether ops match parts from parts[at] on, as a prefix that ends at a boundary.
+
+    Each run of components between '**'s is put at the first place it fits: a '**' before it
+    takes any number of components, and nothing after the last run must reach the path's
+    end, so the leftmost fit of each run leaves the most path to the ones after it. Each run
+    is tried at each place at most once: linear in the path's length for any number of '**'.
+    """
     count = len(parts)
-    last = len(ops) - 1
-    while index <= last:
+    size = len(ops)
+    index = _run_end(ops, 0)
+    if not _run_fits(ops, 0, index, parts, at):
+        return NOT_HERE
+    at += index
+    while index < size:  # ops[index] is '**'
+        index += 1
+        if index == size:
+            # A final '**' is '.*' after a '/': at least one more component, or two when a
+            # '/' must follow it.
+            return MATCHED if count - at >= (2 if dir_only else 1) else NOT_FROM_HERE
+        end = _run_end(ops, index)
+        length = end - index
+        while not _run_fits(ops, index, end, parts, at):
+            at += 1
+            if at + length > count:
+                return NOT_FROM_HERE
+        at += length
+        index = end
+    # A pattern that matches a directory matches everything below it.
+    return NOT_FROM_HERE if dir_only and at >= count else MATCHED
+
+
+def _run_end(ops: tuple[Op, ...], index: int) -> int:
+    """The index of the first '**' from ops[index] on (len(ops) when there is none)."""
+    size = len(ops)
+    while index < size and ops[index][0] != ANY_DEPTH:
+        index += 1
+    return index
+
+
+def _run_fits(ops: tuple[Op, ...], index: int, end: int, parts: list[str], at: int) -> bool:
+    """Whether ops[index:end], none of them '**', match parts[at:] one component each."""
+    if at + end - index > len(parts):
+        return False
+    while index < end:
         kind, prefix, suffix, compiled = ops[index]
-        if kind == ANY_DEPTH:
-            if index == last:
-                # A final '**' is '.*' after a '/': at least one more component, or two
-                # when a '/' must follow it.
-                return count - at >= (2 if dir_only else 1)
-            return any(_match(ops, index + 1, parts, skip, dir_only) for skip in range(at, count))
-        if at >= count:
-            return False
         part = parts[at]
         if kind == LITERAL:
             if part != prefix:
@@ -111,5 +154,4 @@ def _match(ops: tuple[Op, ...], index: int, parts: list[str], at: int, dir_only:
             return False
         index += 1
         at += 1
-    # A pattern that matches a directory matches everything below it.
-    return at < count if dir_only else True
+    return True

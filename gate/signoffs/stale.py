@@ -91,5 +91,5 @@ def unchanged_since(
 def _touched_since(repo: str, commit: str, head: str, depmap: Map) -> frozenset[str] | None:
     if not refs.is_commit(repo, commit):
         return None
-    paths = changed_paths(diff.changed(repo, commit, head))
-    return frozenset().union(*systems_for(depmap, paths).values())
+    changed, submodules = diff.changed_with_submodules(repo, commit, head)
+    return frozenset().union(*systems_for(depmap, changed_paths(changed), submodules).values())

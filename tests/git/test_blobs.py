@@ -7,6 +7,7 @@ import re
 import pytest
 
 from gate.errors import GateError
+from gate.files import MAX_BYTES
 from gate.git import blobs
 from testing.gitrepo import GitRepo
 
@@ -127,3 +128,21 @@ def test_an_entry_that_names_no_object_is_refused(repo: GitRepo) -> None:
     head = repo.head()
     with pytest.raises(GateError, match="not an id"):
         blobs.read_entries(str(repo.path), {head: {"README.md": ("100644", "HEAD")}})
+
+
+def test_a_file_above_the_limit_is_its_own_error_naming_it(repo: GitRepo) -> None:
+    repo.write("huge.yml", b"a: 1\n" * (MAX_BYTES // 5 + 1))
+    head = repo.commit("huge", ("small.yml", "a: 1\n"))
+    read = read_each(str(repo.path), [head], ["huge.yml", "small.yml"])
+    assert read[head]["small.yml"] == b"a: 1\n"
+    problem = read[head]["huge.yml"]
+    assert isinstance(problem, GateError)
+    assert str(problem).startswith(
+        f"huge.yml at {head} is larger than 10 MiB ({MAX_BYTES + 5:,} bytes), which no map,"
+    )
+    with blobs.FileReading(str(repo.path), head, "huge.yml") as reading:
+        one = reading.result()
+    assert isinstance(one, GateError)
+    assert str(one).startswith(f"huge.yml at {head} is larger than 10 MiB, which no map,")
+    with blobs.FileReading(str(repo.path), head, "small.yml") as reading:
+        assert reading.result() == b"a: 1\n"

@@ -81,6 +81,24 @@ def test_a_submodule_pointer_change_is_its_own_path(repo: GitRepo) -> None:
     repo.git("update-index", "--cacheinfo", f"160000,{before},vendor/lib")
     repo.git("commit", "-q", "-m", "bump submodule")
     assert changes(repo, before) == (Changed(status="M", path="vendor/lib"),)
+    listed, submodules = diff.changed_with_submodules(str(repo.path), before, repo.head())
+    assert (listed, submodules) == (changes(repo, before), frozenset({"vendor/lib"}))
+
+
+def test_a_listing_names_the_paths_that_are_submodules_on_either_side(repo: GitRepo) -> None:
+    before = repo.commit("file", ("vendor/lib", "a file\n"), ("other", "1\n"))
+    repo.git("rm", "-q", "vendor/lib")
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{before},vendor/lib")
+    repo.write("other", "2\n")
+    repo.git("add", "other")
+    repo.git("commit", "-q", "-m", "a submodule where the file was")
+    head = repo.head()
+    with diff.Listing(str(repo.path), before, head) as listing:
+        assert {change.path for change in listing.changed()} == {"vendor/lib", "other"}
+        assert listing.submodules() == {"vendor/lib"}
+    with diff.Listing(str(repo.path), head, before) as listing:
+        listing.changed()
+        assert listing.submodules() == {"vendor/lib"}
 
 
 def test_a_binary_file(repo: GitRepo) -> None:

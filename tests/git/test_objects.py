@@ -45,3 +45,11 @@ def test_a_blob_above_the_limit_is_skipped_unread(repo: GitRepo) -> None:
 def test_git_failing_is_an_error_that_says_so(tmp_path: Path) -> None:
     with pytest.raises(GateError, match=r"git failed .*cat-file"):
         cat_blobs(str(tmp_path), ["0" * 40])
+
+
+def test_a_blob_above_the_limit_is_left_unread_and_the_rest_read(repo: GitRepo) -> None:
+    repo.commit("files", ("small", "1\n"), ("large", "x" * 100), ("after", "2\n"))
+    ids = [repo.git("rev-parse", f"HEAD:{name}") for name in ("small", "large", "after")]
+    found = cat_blobs(str(repo.path), ids, limit=10)
+    assert found == {ids[0]: b"1\n", ids[1]: TooLarge(100), ids[2]: b"2\n"}
+    assert cat_blobs(str(repo.path), ids[1:2], limit=100) == {ids[1]: b"x" * 100}

@@ -155,3 +155,22 @@ def test_the_configuration_a_runner_points_git_at_is_read(
         refs.resolve(str(repo.path), "HEAD")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     assert refs.resolve(str(repo.path), "HEAD") == head
+
+
+def test_a_piped_command_is_read_as_it_comes_and_stopped_unread(repo: GitRepo) -> None:
+    head = repo.head()
+    with run.Piped(str(repo.path), ("cat-file", "--batch-check"), stdin=b"HEAD\n") as git:
+        assert (
+            git.readline(100)
+            == f"{head} commit {len(repo.git('cat-file', 'commit', 'HEAD')) + 1}\n".encode()
+        )
+        assert git.read(10) == b""
+        git.finish()
+    failing = run.Piped(str(repo.path), ("rev-parse", "--verify", "nope"))
+    with failing, pytest.raises(GateError, match=r"git failed \(exit 128\).*rev-parse"):
+        failing.finish()
+    many = "".join(f"{head}\n" for _ in range(20000)).encode()  # far more output than a pipe holds
+    stopped = run.Piped(str(repo.path), ("cat-file", "--batch"), stdin=many)
+    assert stopped.readline(100).startswith(head.encode())
+    stopped.stop()
+    stopped.stop()  # twice is harmless

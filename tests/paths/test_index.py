@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import random
 import re
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gate.paths.build import case_varies
 from gate.paths.index import Matcher
 from gate.paths.pattern import pattern_error, pattern_regex
 from tests.paths.test_pattern import git_matches
@@ -124,3 +126,99 @@ def test_generated_patterns_agree_with_git(tmp_path: Path) -> None:
     mismatches = [case for case, mine, git in zip(cases, got, expected, strict=True) if mine != git]
     assert mismatches == []
     assert 0 < sum(expected) < len(cases)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "matches"),
+    [
+        ("vendor/x/", True),
+        ("vendor/x", True),
+        ("vendor/**", True),
+        ("vendor/**/", True),
+        ("vendor/*/", True),
+        ("vendor/x/**", True),
+        ("vendor/x/*", True),
+        ("x/", True),
+        ("**/x/", True),
+        ("vendor/x/*.tf", False),
+        ("vendor/x/y", False),
+        ("vendor/y/", False),
+        ("*.tf", False),
+    ],
+)
+def test_a_directory_is_matched_as_the_directory_it_is(pattern: str, matches: bool) -> None:
+    matcher = Matcher([("system", [pattern])])
+    assert bool(matcher.systems_for("vendor/x", directory=True)) is matches
+    assert matcher.systems_of(["vendor/x", "a.tf"], directories={"vendor/x"})["vendor/x"] == (
+        {"system"} if matches else frozenset()
+    )
+
+
+def test_a_file_is_no_directory() -> None:
+    assert Matcher([("system", ["vendor/x/"])]).systems_for("vendor/x") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path"),
+    [
+        ("backup/", "Backup/run.sh"),
+        ("Backup/", "backup/run.sh"),
+        ("Makefile", "MAKEFILE"),
+        ("/README.md", "readme.MD"),
+        ("*.md", "NOTES.MD"),
+        ("config/*.RB", "Config/x.rb"),
+        ("[A-C]x/", "bX/y"),
+        ("[Z-a]", "z"),  # folded, the range would be reversed
+        ("Straße/", "STRASSE/x"),
+        ("**/Build/**/*.TF", "src/build/a/b/main.tf"),
+        ("A?c", "abC"),
+    ],
+)
+def test_a_path_belongs_to_what_it_matches_once_case_is_folded(pattern: str, path: str) -> None:
+    matcher = Matcher([("system", [pattern]), ("other", ["unrelated/"])])
+    assert matcher.systems_for(path) == {"system"}
+
+
+@pytest.mark.parametrize(
+    ("pattern", "path"),
+    [("backup/", "backups/x"), ("Makefile", "Makefile.bak"), ("*.md", "md"), ("a?c", "ac")],
+)
+def test_case_folding_matches_nothing_else(pattern: str, path: str) -> None:
+    assert Matcher([("system", [pattern])]).systems_for(path) == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "varies"),
+    [("backup/", False), ("*.md", False), ("a?b", False), ("Makefile", True), ("[ab]", True)],
+)
+def test_only_patterns_with_case_or_a_class_are_kept_folded_too(pattern: str, varies: bool) -> None:
+    assert case_varies(pattern) is varies
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "/".join(["a", *["**", "a"] * 20, "z"]),
+        "/".join(["**", *["a", "**"] * 20, "z"]),
+        "/".join(["*", *["**", "*"] * 20, "z"]) + "/",
+        "/".join(["a*", *["**", "?"] * 20, "z"]),
+    ],
+)
+def test_matching_is_linear_in_the_paths_length_for_any_number_of_double_stars(
+    pattern: str,
+) -> None:
+    matcher = Matcher([("system", [pattern])])
+    deep = "/".join(["a"] * 2000)
+    started = time.perf_counter()
+    assert matcher.systems_of([deep, deep + "/b"]) == {deep: frozenset(), deep + "/b": frozenset()}
+    assert matcher.systems_for(deep + "/z/b") == {"system"}
+    assert time.perf_counter() - started < 1
+
+
+def test_a_deep_path_against_many_floating_patterns_is_linear() -> None:
+    patterns = ["*", "**/a/**/y", "*/**/b/**/y", "a*/**/x/", "**/?/z"]
+    matcher = Matcher([(f"s{index}", [pattern]) for index, pattern in enumerate(patterns)])
+    deep = "/".join(["a"] * 5000)
+    started = time.perf_counter()
+    assert matcher.systems_for(deep) == {"s0"}
+    assert time.perf_counter() - started < 1

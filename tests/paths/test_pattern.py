@@ -177,7 +177,12 @@ def test_cases_agree_with_git(tmp_path: Path) -> None:
     expected = [matches for _, _, matches in CASES]
     assert git_matches(tmp_path, pairs) == expected
     got = [bool(Matcher([("system", [pattern])]).systems_for(path)) for pattern, path in pairs]
-    assert got == expected
+    # The matcher also matches what git does once case is folded (see test_index).
+    folded = [
+        git or pattern.casefold() == path.casefold()
+        for (pattern, path), git in zip(pairs, expected, strict=True)
+    ]
+    assert got == folded
 
 
 @pytest.mark.parametrize(("pattern", "path", "matches"), CASES)
