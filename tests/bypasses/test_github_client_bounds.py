@@ -147,11 +147,10 @@ def trickle() -> Iterator[str]:
 
 def test_a_body_that_trickles_in_is_a_timeout_of_the_whole_answer(trickle):
     github = GitHub(trickle, "t", timeout=0.5, retries=0)
-    started = time.monotonic()
     error = within(3, lambda: github.get("/repos/o/r/pulls/1"))
     assert isinstance(error, GitHubError)
+    # The whole answer's deadline ended it: each byte came well within a read's timeout.
     assert "did not arrive within 0.5 s" in str(error)
-    assert time.monotonic() - started < 1.5
 
 
 def test_a_retry_after_of_an_hour_is_not_slept_out_whatever_urllib3_is_installed(fake, monkeypatch):

@@ -5,13 +5,13 @@ its way (an edited definition, a touched dependent under `signoff-touched: false
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gate.main import main
+from testing.bounded import finishes
 from testing.gitrepo import GitRepo
 from testing.infra import MAP, infra_repo, upgrade
 
@@ -146,17 +146,14 @@ def test_a_cycle_of_80_systems_does_not_hang_the_chain_enumeration(tmp_path, cap
     repo.commit("map", ("dependency-map.yaml", _cycle_map(80)))
     repo.checkout("-b", "change")
     repo.commit("touch two", ("s0/a", "1\n"), ("s40/a", "1\n"))
-    started = time.monotonic()
     if command == "check":
-        code, report = _check(capsys, repo)
+        code, report = finishes(lambda: _check(capsys, repo))
         assert code == 1
         found = _systems(report)
         assert len(found) == 80
         assert any(found[sid]["because"] for sid in found)
     else:
-        code = main(
-            ["explain", "s20", "--repo", str(repo.path), "--base", "main", "--head", "change"]
-        )
+        args = ["explain", "s20", "--repo", str(repo.path), "--base", "main", "--head", "change"]
+        code = finishes(lambda: main(args))
         assert code == 0
         assert "via " in capsys.readouterr().out
-    assert time.monotonic() - started < 5

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 from gate.paths.build import case_varies
 from gate.paths.index import Matcher
 from gate.paths.pattern import pattern_error, pattern_regex
+from testing.bounded import finishes
 from tests.paths.test_pattern import git_matches
 
 
@@ -209,16 +209,13 @@ def test_matching_is_linear_in_the_paths_length_for_any_number_of_double_stars(
 ) -> None:
     matcher = Matcher([("system", [pattern])])
     deep = "/".join(["a"] * 2000)
-    started = time.perf_counter()
-    assert matcher.systems_of([deep, deep + "/b"]) == {deep: frozenset(), deep + "/b": frozenset()}
-    assert matcher.systems_for(deep + "/z/b") == {"system"}
-    assert time.perf_counter() - started < 1
+    found = finishes(lambda: matcher.systems_of([deep, deep + "/b"]))
+    assert found == {deep: frozenset(), deep + "/b": frozenset()}
+    assert finishes(lambda: matcher.systems_for(deep + "/z/b")) == {"system"}
 
 
 def test_a_deep_path_against_many_floating_patterns_is_linear() -> None:
     patterns = ["*", "**/a/**/y", "*/**/b/**/y", "a*/**/x/", "**/?/z"]
     matcher = Matcher([(f"s{index}", [pattern]) for index, pattern in enumerate(patterns)])
     deep = "/".join(["a"] * 5000)
-    started = time.perf_counter()
-    assert matcher.systems_for(deep) == {"s0"}
-    assert time.perf_counter() - started < 1
+    assert finishes(lambda: matcher.systems_for(deep)) == {"s0"}
