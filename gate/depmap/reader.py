@@ -103,7 +103,8 @@ def describe(node: Node) -> str:
     if node.kind == "sequence":
         return "a list"
     if node.tag == "str":
-        return f"the text {node.text!r}"
+        text = node.text if len(node.text) <= 60 else node.text[:57] + "..."
+        return f"the text {text!r}"
     if node.tag == "null":
         return "empty (null)"
     if node.tag == "bool":

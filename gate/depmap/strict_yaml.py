@@ -24,8 +24,10 @@ MAX_DEPTH = 128
 # Past this many problems the file is not worth reading further, and a flood of aliases must not
 # become a flood of messages.
 MAX_PROBLEMS = 100
-# CPython refuses to convert longer decimal strings to int (CVE-2020-10735).
-MAX_INT_DIGITS = 4300
+# The longest integer a map may hold: its numbers are counts and the format's version. CPython
+# refuses to convert a decimal string of more than 4,300 digits (CVE-2020-10735) and to print an
+# integer that long, however it was written (0x...).
+MAX_NUMBER_CHARS = 64
 
 # YAML 1.2 core schema, https://yaml.org/spec/1.2.2/#1032-tag-resolution
 _NULL = re.compile(r"~|null|Null|NULL|")
@@ -278,13 +280,14 @@ def _walk(loader: Any, problems: list[Problem]) -> Node | None:
                 # Quoted and block scalars are strings, and so is most plain text (checked inline
                 # for speed); a tagged one is refused above.
                 tag = resolve(text)
-            if tag == "int" and len(text) > MAX_INT_DIGITS and text[:2] not in ("0o", "0x"):
+            if tag == "int" and len(text) > MAX_NUMBER_CHARS:
                 tag = "str"
                 problems.append(
                     (
                         line,
                         column,
-                        f"a number of more than {MAX_INT_DIGITS} digits; quote it if it is text",
+                        f"a number of more than {MAX_NUMBER_CHARS} characters; quote it if it is"
+                        " text",
                     )
                 )
             node = _tuple(Node, ("scalar", text, tag, line, column))

@@ -248,3 +248,23 @@ def test_a_huge_map_file_is_refused_before_it_is_read_whole(tmp_path, capsys, co
     args = [command, *(["postgresql"] if command == "explain" else []), "--map-file", str(huge)]
     assert main(args) == 2
     assert "larger than 10 MiB" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("line", "replacement"),
+    [
+        ("version: 1", "version: 0x" + "f" * 6000),  # a hex number converts, but never prints
+        ("version: 1", "version: 1" + "0" * 6000),  # a decimal one does not even convert
+        ('    owners: ["backup"]', '    owners: ["backup"]\n    signoff: 0x' + "f" * 6000),
+    ],
+    ids=["hex version", "decimal version", "hex signoff"],
+)
+def test_a_huge_number_in_the_map_is_a_loader_error_not_a_crash(
+    tmp_path, capsys, line, replacement
+):
+    text = MAP.replace("{policy}", "").replace(line, replacement, 1)
+    (tmp_path / "dependency-map.yaml").write_text(text)
+    assert main(["validate", "--repo", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "dependency-map.yaml:" in err
+    assert len(err) < 2000

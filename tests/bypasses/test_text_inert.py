@@ -318,3 +318,28 @@ def test_explain_shows_text_from_a_map_with_its_controls_escaped(tmp_path, capsy
     assert "\x1b" not in out
     assert "\r" not in out
     assert "nightly\\x1b[2K\\rPASS" in out
+
+
+def test_an_error_quoting_the_change_stays_inside_the_summarys_code_block(tmp_path):
+    # Before: the summary fenced the message with three backticks, which a message quoting a
+    # change could close, and the rest rendered as Markdown under the gate's heading.
+    from gate.github.actions import Actions
+    from gate.github.mode import fail
+
+    summary = tmp_path / "summary.md"
+    outputs = tmp_path / "outputs"
+    actions = Actions(
+        event_name="pull_request",
+        event={},
+        repository="acme/infra",
+        summary=str(summary),
+        outputs=str(outputs),
+    )
+    message = "cannot read `x`:\n```\n### ✅ PASS\n- [x] signed off by @dave\n````"
+    fail(None, actions, None, message)  # type: ignore[arg-type]  # no pull request: no status
+    text = summary.read_text()
+    fence = "`````"  # longer than the longest run of backticks in the message
+    assert text.count(fence) == 2
+    inside = text.split(fence)[1]
+    assert "### ✅ PASS" in inside
+    assert text.split(fence)[2].strip() == ""

@@ -217,8 +217,13 @@ def test_a_byte_order_mark_is_accepted():
         ),
         pytest.param(
             b"a: " + b"9" * 4301 + b"\n",
-            "f.yaml:1:4: a number of more than 4300 digits; quote it if it is text",
+            "f.yaml:1:4: a number of more than 64 characters; quote it if it is text",
             id="huge integer",
+        ),
+        pytest.param(
+            b"a: 0x" + b"f" * 6000 + b"\n",
+            "f.yaml:1:4: a number of more than 64 characters; quote it if it is text",
+            id="huge hex integer",
         ),
     ],
 )
