@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import math
@@ -70,8 +71,6 @@ def write_evidence(report: Report, *, repo: str, path: str, now: datetime | None
 
 def with_evidence(report: Report, *, repo: str, path: str) -> Report:
     """Write the record of `report` to `path`; the report, now naming the record's hash."""
-    import dataclasses
-
     return dataclasses.replace(report, evidence_sha256=write_evidence(report, repo=repo, path=path))
 
 

@@ -35,6 +35,13 @@ def _change(tmp_path: Path, outcome: str) -> GitRepo:
 OUTCOMES = ["pass", "blocked"]
 
 
+def _is_an_error(result: subprocess.CompletedProcess[str], message: str) -> None:
+    """Exit 2 with message, not a traceback."""
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def _gate(repo: GitRepo, *args: str, **streams: object) -> subprocess.CompletedProcess[str]:
     env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     result: subprocess.CompletedProcess[str] = subprocess.run(
@@ -54,18 +61,14 @@ def test_a_report_to_a_full_stdout_is_an_error_not_the_verdict(tmp_path, outcome
     repo = _change(tmp_path, outcome)
     with open("/dev/full", "w") as full:
         result = _gate(repo, stdout=full)
-    assert result.returncode == 2, result.stderr
-    assert "No space left on device" in result.stderr
-    assert "Traceback" not in result.stderr
+    _is_an_error(result, "No space left on device")
 
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
 def test_a_report_to_a_closed_stdout_is_an_error_not_the_verdict(tmp_path, outcome):
     repo = _change(tmp_path, outcome)
     result = _gate(repo, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
-    assert result.returncode == 2, result.stderr
-    assert "stdout is closed" in result.stderr
-    assert "Traceback" not in result.stderr
+    _is_an_error(result, "stdout is closed")
 
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
@@ -77,8 +80,7 @@ def test_a_report_to_a_pipe_nobody_reads_is_an_error_not_the_verdict(tmp_path, o
         result = _gate(repo, stdout=write)
     finally:
         os.close(write)
-    assert result.returncode == 2, result.stderr
-    assert "Traceback" not in result.stderr
+    _is_an_error(result, "")
 
 
 @pytest.mark.skipif(not Path("/dev/full").is_char_device(), reason="needs /dev/full")

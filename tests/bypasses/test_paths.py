@@ -154,13 +154,19 @@ def test_a_blob_above_the_limit_is_refused_naming_it(tmp_path, capsys):
     assert report["error"].startswith(f"backup/version.txt at {repo.head()} is larger than 10 MiB")
 
 
-def test_a_replace_ref_does_not_make_the_gate_read_another_tree(tmp_path, capsys):
-    repo = _repo(tmp_path / "repo")
+def _replaced(path: Path) -> tuple[GitRepo, str]:
+    """A repository whose head touches backup, replaced by a commit that does not."""
+    repo = _repo(path)
     repo.commit("harmless", ("README.md", "more\n"))
     innocent = repo.head()
     repo.commit("dangerous", ("backup/run.sh", "rm -rf /\n"))
     dangerous = repo.head()
     repo.git("replace", dangerous, innocent)
+    return repo, dangerous
+
+
+def test_a_replace_ref_does_not_make_the_gate_read_another_tree(tmp_path, capsys):
+    repo, dangerous = _replaced(tmp_path / "repo")
     assert repo.git("log", "-1", "--format=%s") == "harmless"  # what git shows by default
     code, report = _check(capsys, repo)
     assert report["head"] == dangerous
@@ -228,12 +234,7 @@ def test_a_hostile_index_external_diff_or_fsmonitor_from_the_environment_never_r
 
 @pytest.mark.parametrize("where", ["environment", "parameters", "repository"])
 def test_configuration_cannot_turn_replace_refs_back_on(tmp_path, capsys, monkeypatch, where):
-    repo = _repo(tmp_path / "repo")
-    repo.commit("harmless", ("README.md", "more\n"))
-    innocent = repo.head()
-    repo.commit("dangerous", ("backup/run.sh", "rm -rf /\n"))
-    dangerous = repo.head()
-    repo.git("replace", dangerous, innocent)
+    repo, _ = _replaced(tmp_path / "repo")
     if where == "environment":
         monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
         monkeypatch.setenv("GIT_CONFIG_KEY_0", "core.useReplaceRefs")

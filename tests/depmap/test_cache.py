@@ -122,22 +122,6 @@ def test_an_entry_of_other_code_is_not_used(home: Path, monkeypatch: pytest.Monk
     assert len(entries(home)) == 2
 
 
-def test_an_entry_others_can_write_is_not_used(home: Path) -> None:
-    load_cached(DATA, "m", path=None)
-    [entry] = entries(home)
-    entry.chmod(0o666)
-    assert later(DATA, "m", path=None) == load_map(DATA, "m", path=None)
-    # Parsed again and written anew, as the gate's own.
-    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
-
-
-def test_a_directory_others_can_write_is_not_used(home: Path) -> None:
-    home.mkdir(parents=True)
-    home.chmod(0o777)
-    load_cached(DATA, "m", path=None)
-    assert entries(home) == []
-
-
 def test_no_cache_where_there_is_no_place_for_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -172,20 +156,23 @@ def test_old_entries_are_pruned(home: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert len(entries(home)) == 2
 
 
-def test_an_entry_others_can_read_is_not_used(home: Path) -> None:
-    """0644 is how git checks a file out: the gate writes its entries 0600."""
+# 0644 is how git checks a file out: the gate writes its entries 0600.
+@pytest.mark.parametrize("mode", [0o666, 0o644], ids=["writable", "readable"])
+def test_an_entry_others_can_read_or_write_is_not_used(home: Path, mode: int) -> None:
     load_cached(DATA, "m", path=None)
     [entry] = entries(home)
-    entry.chmod(0o644)
+    entry.chmod(mode)
     written = entry.stat().st_mtime_ns
-    later(DATA, "m", path=None)
+    assert later(DATA, "m", path=None) == load_map(DATA, "m", path=None)
+    # Parsed again and written anew, as the gate's own.
     assert entry.stat().st_mtime_ns != written
     assert stat.S_IMODE(entry.stat().st_mode) == 0o600
 
 
-def test_a_directory_others_can_read_is_not_used(home: Path) -> None:
+@pytest.mark.parametrize("mode", [0o777, 0o755], ids=["writable", "readable"])
+def test_a_directory_others_can_read_or_write_is_not_used(home: Path, mode: int) -> None:
     home.mkdir(parents=True)
-    home.chmod(0o755)
+    home.chmod(mode)
     load_cached(DATA, "m", path=None)
     assert entries(home) == []
 

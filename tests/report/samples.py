@@ -91,17 +91,22 @@ def report_of(*systems: SystemResult, **fields: Any) -> Report:
     return Report(**{**defaults, **fields})
 
 
+def violation(**fields: Any) -> Violation:
+    """pg-dump-backup 9.2.18 against postgresql 9.6.1, or what fields say instead."""
+    defaults: dict[str, Any] = {
+        "dependent": "pg-dump-backup",
+        "dependency": "postgresql",
+        "requires": ">=9.6",
+        "rule": ">={major}",
+        "version": "9.2.18",
+        "dependency_version": "9.6.1",
+        "already_at_base": False,
+        "reason": "pg_dump refuses to dump a server of a newer major version",
+    }
+    return Violation(**{**defaults, **fields})
+
+
 def upgrade_report(**fields: Any) -> Report:
-    violation = Violation(
-        dependent="pg-dump-backup",
-        dependency="postgresql",
-        requires=">=9.6",
-        rule=">={major}",
-        version="9.2.18",
-        dependency_version="9.6.1",
-        already_at_base=False,
-        reason="pg_dump refuses to dump a server of a newer major version",
-    )
     signed = SignoffState(
         required=True,
         satisfied=True,
@@ -123,7 +128,7 @@ def upgrade_report(**fields: Any) -> Report:
             kind="database",
             version=VersionChange(before="9.2.18", after="9.6.1", bump="major"),
         ),
-        system("pg-dump-backup", ("postgresql", "pg-dump-backup"), violations=(violation,)),
+        system("pg-dump-backup", ("postgresql", "pg-dump-backup"), violations=(violation(),)),
         system("alerts", ("postgresql", "pg-dump-backup", "alerts"), signoff=signed),
         **fields,
     )

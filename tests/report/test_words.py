@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gate.report.records import VersionChange, Violation
+from gate.report.records import VersionChange
 from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
-from tests.report.samples import report_of, system
+from tests.report.samples import report_of, system, violation
 
 
 @pytest.mark.parametrize(
@@ -33,19 +33,9 @@ def test_a_version_change_in_words(version, phrase):
 
 
 def test_a_violation_in_one_sentence_with_where_each_version_was_read():
-    violation = Violation(
-        dependent="pg-dump-backup",
-        dependency="postgresql",
-        requires=">=9.6",
-        rule=">={major}",
-        version="9.2.18",
-        dependency_version="9.6.1",
-        already_at_base=True,
-        reason="pg_dump refuses",
-        version_at="backup/backup.yml:2",
-    )
-    assert violation_sentence(violation) == (
-        'pg-dump-backup 9.2.18 (backup/backup.yml:2) does not satisfy >=9.6 (rule ">={major}")'
+    already = violation(already_at_base=True, reason="pg_dump refuses", version_at="b.yml:2")
+    assert violation_sentence(already) == (
+        'pg-dump-backup 9.2.18 (b.yml:2) does not satisfy >=9.6 (rule ">={major}")'
         " required by postgresql 9.6.1: pg_dump refuses [already violated at the merge base]"
     )
 
@@ -72,22 +62,11 @@ def test_each_format_shows_the_versions_its_own_way():
 
 
 def test_each_format_shows_the_values_of_a_violation_its_own_way():
-    violation = Violation(
-        dependent="backup",
-        dependency="db",
-        requires=">=9.6",
-        rule=">={major}",
-        version="9.2",
-        dependency_version="9.6.1",
-        already_at_base=False,
-        reason="it refuses",
-        version_at="b.yml:2",
-        dependency_version_at="d.rb:1",
-    )
+    values = violation(reason="it refuses", version_at="b.yml:2", dependency_version_at="d.rb:1")
     sentence = violation_sentence(
-        violation, value=lambda v: f"<{v}>", quote=lambda v: f"«{v}»", prose=str.upper
+        values, value=lambda v: f"<{v}>", quote=lambda v: f"«{v}»", prose=str.upper
     )
     assert sentence == (
-        "<backup 9.2> (<b.yml:2>) does not satisfy <>=9.6> (rule «>={major}») required by"
-        " <db 9.6.1> (<d.rb:1>): IT REFUSES"
+        "<pg-dump-backup 9.2.18> (<b.yml:2>) does not satisfy <>=9.6> (rule «>={major}»)"
+        " required by <postgresql 9.6.1> (<d.rb:1>): IT REFUSES"
     )
