@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from testing import fakegithub
 from testing.fakegithub import REPO, FakeGitHub
@@ -30,9 +29,11 @@ EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
 
 def load(path: Path) -> dict[Any, Any]:
-    document: dict[Any, Any] = yaml.safe_load(path.read_text())
-    if True in document:  # YAML 1.1 reads the key `on` as true
-        document["on"] = document.pop(True)
+    """The file as GitHub reads it: YAML 1.2 (`on` is a key), a key written twice refused."""
+    from gate.depmap.strict_yaml import parse, plain
+
+    document = plain(parse(path.read_bytes(), str(path)))
+    assert isinstance(document, dict)
     return document
 
 
