@@ -6,23 +6,18 @@ import os
 import re
 import shlex
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from gate.errors import EXIT_ERROR, EXIT_PASS, GateError
 from gate.github.client import GitHub
 from gate.github.connect import clients
+from gate.github.evaluation import Options
+from gate.github.evaluation import evaluate as evaluate_pull
 from gate.github.payloads import ListedPull, PayloadError, PullRequest
-from gate.github.signoffs import created_by, gather
-from gate.github.teams import team_lookup
+from gate.github.signoffs import created_by
 from gate.report.agenda import Agenda, Item, major_bumps, render_html, render_markdown
-
-if TYPE_CHECKING:
-    from gate.depmap.records import Map
-    from gate.signoffs.owners import TeamLookup
-    from gate.signoffs.records import Offer
 
 _REPOSITORY = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 SIGNOFFS_COUNTED = (
@@ -51,18 +46,17 @@ def board(
     if not os.path.isdir(repo):
         raise GateError(f"--git {repo} is not a directory; pass a local clone of {github_repo}")
     github, teams = clients(os.environ)  # as for the gate on a pull request
-    lookup = team_lookup(teams)
     try:
         pulls = github.paginate(f"/repos/{github_repo}/pulls", {"state": "open"})
         items = [
             evaluate(
                 pull,
                 github=github,
+                teams=teams,
                 github_repo=github_repo,
-                lookup=lookup,
-                repo=repo,
-                map_path=map_path,
-                map_file=map_file,
+                options=Options(
+                    repo=repo, map_path=map_path, map_file=map_file, deepen=False, signoffs=None
+                ),
                 gate_identity=gate_identity,
             )
             for pull in pulls
@@ -91,15 +85,13 @@ def evaluate(
     listed: object,
     *,
     github: GitHub,
+    teams: GitHub,
     github_repo: str,
-    lookup: TeamLookup | None,
-    repo: str,
-    map_path: str,
-    map_file: str | None,
+    options: Options,
     gate_identity: str,
 ) -> Item:
-    """One pull request of the listing through the check; a failure is kept on the item."""
-    from gate.check import Change, check
+    """One pull request of the listing through the check, as the gate on it would evaluate it
+    (only posting nothing); a failure is kept on the item."""
     from gate.git import refs
 
     item = _item(listed)
@@ -107,29 +99,20 @@ def evaluate(
         return item
     try:
         for role, sha in (("base", item.base), ("head", item.head)):
-            if not refs.is_commit(repo, sha):
+            if not refs.is_commit(options.repo, sha):
                 # A command to paste into a shell: the branch name is the pull request's.
                 branch = (
                     f" {shlex.quote(item.base_ref)}" if role == "base" and item.base_ref else ""
                 )
                 raise GateError(
-                    f"its {role} commit {sha} is not in the local clone {repo}; fetch it first:"
-                    f" git -C {shlex.quote(repo)} fetch origin pull/{item.number}/head{branch}"
+                    f"its {role} commit {sha} is not in the local clone {options.repo}; fetch it"
+                    f" first: git -C {shlex.quote(options.repo)} fetch origin"
+                    f" pull/{item.number}/head{branch}"
                 )
-        gathered = gather(github, _pull(item, github_repo), vouches=created_by(gate_identity))
-
-        def from_github(depmap: Map) -> Iterable[Offer]:
-            return gathered.offers(depmap)
-
-        change = Change(
-            repo=repo,
-            base=item.base,
-            head=item.head,
-            map_path=map_path,
-            map_file=map_file,
-            author=item.author,
-        )
-        return replace(item, report=check(change, offers=[from_github], lookup=lookup))
+        pull = _pull(item, github_repo)
+        vouches = created_by(gate_identity)
+        report = evaluate_pull(github, teams, pull, options, vouches=vouches).report
+        return replace(item, report=report)
     except GateError as error:
         return replace(item, error=str(error))
 

@@ -28,9 +28,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except BrokenPipeError:
         # The reader of stdout went away (`gate check | head`): the report was not delivered in
-        # full, which is no bug, and no pass. Python's docs: point stdout at devnull so that
-        # flushing it at exit does not raise again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # full, which is no bug, and no pass.
+        from gate.output import discard_stdout
+
+        if sys.stdout is not None:  # None: started without one
+            discard_stdout(sys.stdout)
         sys.stderr.write("gate: error: the output closed before the report was written in full\n")
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -55,11 +55,11 @@ def _to_stdout(text: str) -> None:
         stream.write(text)
         stream.flush()
     except OSError as error:
-        _discard_stdout(stream)
+        discard_stdout(stream)
         raise GateError(f"the output could not be written in full: {error.strerror}") from None
 
 
-def _discard_stdout(stream: TextIO) -> None:
+def discard_stdout(stream: TextIO) -> None:
     """Point stdout at devnull: what it still buffers is dropped at exit instead of raising
     again, as Python's documentation advises for a broken pipe."""
     try:
