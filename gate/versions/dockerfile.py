@@ -18,6 +18,8 @@ _HEREDOC = re.compile(r"([0-9]*)<<(-?)([^<]*)")
 _WORD = re.compile(r"\S+")
 _QUOTING = re.compile(r"""['"\\]""")
 _HEREDOC_INSTRUCTIONS = frozenset(("RUN", "COPY", "ADD"))
+# The parser directives BuildKit knows; any other `# name=value` ends the directives.
+_DIRECTIVES = frozenset(("syntax", "escape", "check"))
 
 
 class Reference(NamedTuple):
@@ -77,7 +79,7 @@ def _instructions(text: str) -> Iterator[_Instruction]:
         stripped = raw.lstrip()
         if directives:
             directive = _DIRECTIVE.fullmatch(stripped)
-            if directive is None or directive[1].lower() not in ("escape", "syntax"):
+            if directive is None or directive[1].lower() not in _DIRECTIVES:
                 directives = False
             elif directive[1].lower() == "escape":
                 if directive[2] not in ("\\", "`"):

@@ -1,0 +1,59 @@
+"""Bypass class: `gate check` on a machine reads a change other than the one git would merge or
+build: shallow history, a Dockerfile read unlike BuildKit reads it, a given file from the change."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import pytest
+
+from gate.main import main
+from testing.gitrepo import GitRepo
+from testing.infra import FILES, MAP, infra_repo, upgrade
+
+IMAGE_RULE = """\
+    version:
+      file: "db/Dockerfile"
+      image: postgres
+      scheme: postgresql
+"""
+OMNIBUS_RULE = """\
+    version:
+      file: "config/software/postgresql.rb"
+      pattern: "default_version ['\\"](?P<version>[^'\\"]+)['\\"]"
+      scheme: postgresql
+"""
+
+
+def _check(repo: GitRepo, capsys: pytest.CaptureFixture[str], *more: str) -> tuple[int, str, str]:
+    code = main(["check", "--repo", str(repo.path), "--base", "main", *more])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _dockerfile_repo(tmp_path: Path, base: str) -> GitRepo:
+    text = MAP.replace("{policy}", "").replace(OMNIBUS_RULE, IMAGE_RULE)
+    text = text.replace('      - "cookbooks/postgresql/"\n', '      - "db/"\n')
+    repo = infra_repo(tmp_path, map_text=text)
+    repo.checkout("main")
+    repo.commit("the image", ("db/Dockerfile", base))
+    repo.checkout("change")
+    repo.git("reset", "-q", "--hard", "main")
+    return repo
+
+
+@pytest.mark.parametrize("directive", ["check=skip=all", "CHECK=error=true"])
+def test_an_escape_directive_after_a_check_directive_is_read_as_buildkit_reads_it(
+    tmp_path, capsys, directive
+):
+    # BuildKit knows three parser directives (syntax, escape, check): after `# check=...` the
+    # escape directive still holds, so a backslash ends no line and the last FROM is a stage.
+    base = f"# {directive}\n# escape=`\nFROM postgres:9.2.18\n"
+    repo = _dockerfile_repo(tmp_path, base)
+    head = base + "RUN echo \\\nFROM postgres:9.6.1\n"
+    repo.commit("a second stage", ("db/Dockerfile", head))
+    code, out, _ = _check(repo, capsys, "--format", "json")
+    assert code == 2, out
+    error = json.loads(out)["error"]
+    assert "ambiguous" in error
+    assert "db/Dockerfile:5: postgres:9.6.1" in error
