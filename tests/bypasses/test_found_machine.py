@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 import pytest
 
 from gate.main import main
@@ -57,3 +58,40 @@ def test_an_escape_directive_after_a_check_directive_is_read_as_buildkit_reads_i
     error = json.loads(out)["error"]
     assert "ambiguous" in error
     assert "db/Dockerfile:5: postgres:9.6.1" in error
+
+
+def test_shallow_history_cannot_hide_a_second_merge_base(tmp_path, capsys):
+    # The criss-cross of tests/bypasses/test_history.py, with the signed-off upgrade far below
+    # main's tip: deepened until one merge base shows, the clone still hides the other one.
+    source = infra_repo(tmp_path / "source")
+    source.checkout("main")
+    source.checkout("-b", "feature")
+    documented = source.commit("document", ("README.md", "infra, documented\n"))
+    source.checkout("main")
+    upgraded = upgrade(source)
+    source.commit_chain(80)
+    source.git("merge", "-q", "--no-edit", "feature")
+    source.checkout("feature")
+    source.git("merge", "-q", "--no-edit", upgraded)
+    source.commit("undo", ("config/software/postgresql.rb", FILES["config/software/postgresql.rb"]))
+    assert sorted(source.git("merge-base", "--all", "main", "feature").split()) == sorted(
+        [documented, upgraded]
+    )
+    clone = GitRepo.clone(
+        f"file://{source.path}", tmp_path / "clone", "--depth=1", "--no-single-branch"
+    )
+    code = main(
+        [
+            "check",
+            "--repo",
+            str(clone.path),
+            "--base",
+            "origin/main",
+            "--head",
+            "origin/feature",
+            "--deepen",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "2 merge bases" in err
