@@ -95,3 +95,40 @@ def test_shallow_history_cannot_hide_a_second_merge_base(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 2, err
     assert "2 merge bases" in err
+
+
+def _signed(tmp_path: Path) -> tuple[GitRepo, str, str]:
+    """A repository whose change dave signs off in a ledger; the change stays checked out."""
+    repo = infra_repo(tmp_path / "repo")
+    head = repo.commit("page less", ("alerting/crontab", "MAILTO=oncall@example.com\n"))
+    return repo, head, f"- {{system: backup-alerts, by: dave, commit: '{head}'}}\n"
+
+
+@pytest.mark.parametrize("checked", ["given", "other"])
+def test_a_signoffs_file_in_another_work_tree_of_the_repository_is_refused(
+    tmp_path, capsys, checked
+):
+    # `git worktree add` gives one repository several work trees; the change may be checked out
+    # in any of them, and a file there may be its own.
+    repo, head, ledger = _signed(tmp_path)
+    linked = tmp_path / "linked"
+    repo.git("worktree", "add", "-q", "--detach", str(linked), head)
+    given, other = (repo.path, linked) if checked == "given" else (linked, repo.path)
+    (other / "signoffs.yml").write_text(ledger)
+    code = main(
+        [
+            "check",
+            "--repo",
+            str(given),
+            "--base",
+            "main",
+            "--head",
+            head,
+            "--signoffs",
+            str(other / "signoffs.yml"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"lies inside the work tree {other}" in err
+    assert "may be the change's own" in err

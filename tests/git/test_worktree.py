@@ -66,3 +66,16 @@ def test_a_bare_repository_has_no_work_tree(tracked, tmp_path):
     inside = bare.path / "signoffs.yml"
     inside.write_text("[]\n")
     from_outside(str(bare.path), base, str(inside), _digest(inside), what="--signoffs")
+
+
+def test_a_work_tree_linked_to_a_bare_repository_is_one_of_its_work_trees(tracked, tmp_path):
+    repo, base = tracked
+    bare = GitRepo.clone(str(repo.path), tmp_path / "bare.git", "--bare")
+    linked = tmp_path / "linked"
+    bare.git("worktree", "add", "-q", "--detach", str(linked), base)
+    same = linked / "records/signoffs.yml"
+    from_outside(str(bare.path), base, str(same), _digest(same), what="--signoffs")
+    written = linked / "signoffs.yml"
+    written.write_text("[]\n")
+    with pytest.raises(GateError, match=f"inside the work tree {linked} of"):
+        from_outside(str(bare.path), base, str(written), _digest(written), what="--signoffs")
