@@ -74,7 +74,10 @@ def _instructions(text: str) -> Iterator[_Instruction]:
     directives = True
     index = 0
     while index < len(lines):
-        raw = lines[index].rstrip("\r")
+        # A line feed ends a line, and one carriage return before it goes with it (Go's
+        # bufio.ScanLines): another one is the line's own, so an escape before it continues
+        # nothing.
+        raw = lines[index].removesuffix("\r")
         index += 1
         stripped = raw.lstrip()
         if directives:
@@ -90,7 +93,7 @@ def _instructions(text: str) -> Iterator[_Instruction]:
         joined, more = _continued(stripped, escape)
         starts = [(0, index)]
         while more and index < len(lines):
-            raw = lines[index].rstrip("\r")
+            raw = lines[index].removesuffix("\r")
             index += 1
             if not raw.strip() or raw.lstrip().startswith("#"):
                 continue

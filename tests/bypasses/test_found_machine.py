@@ -132,3 +132,16 @@ def test_a_signoffs_file_in_another_work_tree_of_the_repository_is_refused(
     assert code == 2, err
     assert f"lies inside the work tree {other}" in err
     assert "may be the change's own" in err
+
+
+def test_a_line_ending_in_two_carriage_returns_continues_nothing(tmp_path, capsys):
+    # BuildKit's line scanner drops one carriage return before a line feed; with another left,
+    # the escape is not the last character of the line and the line continues nothing.
+    repo = _dockerfile_repo(tmp_path, "FROM postgres:9.2.18\n")
+    head = "FROM postgres:9.2.18\nRUN echo \\\r\r\nFROM postgres:9.6.1\n"
+    repo.commit("a second stage", ("db/Dockerfile", head))
+    code, out, _ = _check(repo, capsys, "--format", "json")
+    assert code == 2, out
+    error = json.loads(out)["error"]
+    assert "ambiguous" in error
+    assert "db/Dockerfile:3: postgres:9.6.1" in error
