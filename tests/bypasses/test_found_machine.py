@@ -145,3 +145,24 @@ def test_a_line_ending_in_two_carriage_returns_continues_nothing(tmp_path, capsy
     error = json.loads(out)["error"]
     assert "ambiguous" in error
     assert "db/Dockerfile:3: postgres:9.6.1" in error
+
+
+def test_a_helm_image_mapping_counts_as_a_reference_to_the_image(tmp_path, capsys):
+    # The chart deploys image.repository:image.tag; a plain `image:` elsewhere in the file must
+    # not stand in for it.
+    text = MAP.replace("{policy}", "").replace(
+        OMNIBUS_RULE, IMAGE_RULE.replace("db/Dockerfile", "db/values.yaml")
+    )
+    text = text.replace('      - "cookbooks/postgresql/"\n', '      - "db/"\n')
+    repo = infra_repo(tmp_path, map_text=text)
+    repo.checkout("main")
+    base = "image:\n  repository: postgres\n  tag: '9.2.18'\nbackup:\n  image: postgres:9.2.18\n"
+    repo.commit("the chart", ("db/values.yaml", base))
+    repo.checkout("change")
+    repo.git("reset", "-q", "--hard", "main")
+    repo.commit("upgrade", ("db/values.yaml", base.replace("'9.2.18'", "'9.6.1'")))
+    code, out, _ = _check(repo, capsys, "--format", "json")
+    assert code == 2, out
+    error = json.loads(out)["error"]
+    assert "db/values.yaml:2: postgres:9.6.1" in error
+    assert "db/values.yaml:5: postgres:9.2.18" in error
