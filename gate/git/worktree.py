@@ -17,16 +17,19 @@ def from_outside(repo: str, base: str, location: str, sha256: str, *, what: str)
     A work tree holds the change's files (a pull request's checkout does); the base commit holds
     only what was reviewed before it. Every work tree of the repository counts (`git worktree
     add` makes more than one), and both the path as given and the file it leads to through
-    links are held to this.
+    links are held to this. A directory is the work tree's root when it is the same directory,
+    however it is reached (by another case of its name where the file system folds case, or
+    through a bind mount), not only when its name is.
     """
     for top in _tops(repo):
+        try:
+            root = os.stat(top)
+        except OSError:
+            continue  # a linked work tree whose directory is gone: it holds nothing
         inside = {
             relative
-            for path, root in (
-                (os.path.realpath(location), os.path.realpath(top)),
-                (os.path.abspath(location), os.path.abspath(top)),
-            )
-            if (relative := _under(path, root)) is not None
+            for path in (os.path.realpath(location), os.path.abspath(location))
+            if (relative := _under(path, root, location, what)) is not None
         }
         if inside:
             _as_at_base(repo, base, location, sha256, what=what, top=top, inside=inside)
@@ -60,11 +63,21 @@ def _tops(repo: str) -> list[str]:
     return tops
 
 
-def _under(path: str, root: str) -> str | None:
-    """path relative to root, with '/' between its parts, when it lies below root."""
-    try:
-        if os.path.commonpath([path, root]) != root or path == root:
+def _under(path: str, root: os.stat_result, location: str, what: str) -> str | None:
+    """path relative to the directory root, with '/' between its parts, when it lies below it."""
+    names: list[str] = []
+    current = path
+    while True:
+        parent, name = os.path.split(current)
+        if parent == current:
             return None
-    except ValueError:
-        return None  # on different drives
-    return os.path.relpath(path, root).replace(os.sep, "/")
+        names.append(name)
+        try:
+            if os.path.samestat(os.stat(parent), root):
+                return "/".join(reversed(names))
+        except OSError as error:
+            raise GateError(
+                f"cannot tell whether {what} {location} lies inside the repository's work tree:"
+                f" {parent}: {error.strerror}"
+            ) from None
+        current = parent

@@ -4,6 +4,9 @@ build: shallow history, a Dockerfile read unlike BuildKit reads it, a given file
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -166,3 +169,28 @@ def test_a_helm_image_mapping_counts_as_a_reference_to_the_image(tmp_path, capsy
     error = json.loads(out)["error"]
     assert "db/values.yaml:2: postgres:9.6.1" in error
     assert "db/values.yaml:5: postgres:9.2.18" in error
+
+
+def _private_mounts() -> bool:
+    """Whether this machine lets an unprivileged process bind-mount in a namespace of its own."""
+    if shutil.which("unshare") is None:
+        return False
+    return subprocess.run(["unshare", "-rm", "true"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _private_mounts(), reason="needs unshare with user and mount namespaces")
+def test_a_signoffs_file_reached_through_a_bind_mount_of_the_work_tree_is_refused(tmp_path):
+    # The same directory under another name (a bind mount; on macOS or Windows, another case of
+    # its name) is still the work tree.
+    repo, head, ledger = _signed(tmp_path)
+    (repo.path / "signoffs.yml").write_text(ledger)
+    mounted = tmp_path / "mounted"
+    mounted.mkdir()
+    gate = Path(sys.executable).with_name("gate")
+    script = (
+        f'mount --bind "{repo.path}" "{mounted}" && exec "{gate}" check --repo "{repo.path}"'
+        f' --base main --head {head} --signoffs "{mounted}/signoffs.yml"'
+    )
+    result = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"lies inside the work tree {repo.path}" in result.stderr
