@@ -194,3 +194,27 @@ def test_a_signoffs_file_reached_through_a_bind_mount_of_the_work_tree_is_refuse
     result = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"lies inside the work tree {repo.path}" in result.stderr
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the image reader takes ${VAR:-default} as its default; Compose takes VAR from the"
+    " .env file beside the compose file first, which the gate does not read",
+)
+def test_a_compose_env_file_that_sets_the_tag_variable_is_not_hidden_by_the_default(
+    tmp_path, capsys
+):
+    text = MAP.replace("{policy}", "").replace(
+        OMNIBUS_RULE, IMAGE_RULE.replace("db/Dockerfile", "db/compose.yml")
+    )
+    text = text.replace('      - "cookbooks/postgresql/"\n', '      - "db/"\n')
+    repo = infra_repo(tmp_path, map_text=text)
+    repo.checkout("main")
+    compose = "services:\n  db:\n    image: postgres:${PG_TAG:-9.2.18}\n"
+    repo.commit("compose", ("db/compose.yml", compose))
+    repo.checkout("change")
+    repo.git("reset", "-q", "--hard", "main")
+    repo.commit("upgrade through .env", ("db/.env", "PG_TAG=9.6.1\n"))
+    code, out, _ = _check(repo, capsys, "--format", "json")
+    report = json.loads(out)
+    assert code == 2 or report["systems"][0]["version"]["after"] == "9.6.1", out
