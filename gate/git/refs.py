@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 
@@ -104,24 +105,30 @@ def default_base(repo: str) -> str:
 def merge_base(repo: str, base: str, head: str, *, deepen: bool = False) -> str:
     """The commit base and head grew from, as a pull request compares them.
 
-    With deepen, a shallow repository fetches more history from origin until they meet.
+    With deepen, a shallow repository fetches more history from origin until they meet, and
+    until nothing between the merge base and either tip is cut off.
     """
     found = _merge_base(repo, base, head)
-    if found is None and deepen and _is_shallow(repo) and _has_origin(repo):
+    shallow = _is_shallow(repo)
+    if deepen and shallow and _has_origin(repo) and not _whole(repo, base, head, found):
         for depth in _DEEPEN_STEPS:
             run(repo, ("fetch", "--quiet", f"--deepen={depth}", "origin"))
             found = _merge_base(repo, base, head)
-            if found is not None or not _is_shallow(repo):
+            shallow = _is_shallow(repo)
+            if not shallow or _whole(repo, base, head, found):
                 break
         else:
             run(repo, ("fetch", "--quiet", "--unshallow", "origin"))
             found = _merge_base(repo, base, head)
-    if found is not None:
+            shallow = _is_shallow(repo)
+    if found is not None and (not shallow or _whole(repo, base, head, found)):
         return found
-    if _is_shallow(repo):
+    if shallow:
+        meet = "have no merge base" if found is None else f"meet at {found[:12]}, but"
         raise GateError(
-            f"{base} and {head} have no merge base in {repo}, a shallow clone: its history "
-            "stops before they meet, so the change cannot be read in full. Fetch the history "
+            f"{base} and {head} {meet} in {repo}, a shallow clone: its history "
+            "stops before they meet, so the change cannot be read in full (a cut-off commit "
+            "may hide another merge base). Fetch the history "
             "with `git fetch --unshallow` (or `git fetch --deepen=N` until they meet); in "
             "GitHub Actions, give actions/checkout `fetch-depth: 0`"
         )
@@ -129,6 +136,22 @@ def merge_base(repo: str, base: str, head: str, *, deepen: bool = False) -> str:
         f"{base} and {head} share no history (no merge base) in {repo}; "
         "compare a head with the branch it grew from"
     )
+
+
+def _whole(repo: str, base: str, head: str, found: str | None) -> bool:
+    """Whether a shallow repository holds every commit between the merge base found and the two
+    tips with all its parents: only then can no second merge base hide beyond its cut."""
+    if found is None:
+        return False
+    where = run(repo, ("rev-parse", "--git-path", "shallow")).stdout
+    cut_file = os.path.join(repo, where.decode("utf-8", "surrogateescape").rstrip("\n"))
+    try:
+        with open(cut_file, "rb") as lines:
+            cut = set(lines.read().split())
+    except FileNotFoundError:
+        return True
+    args = ("rev-list", revision(base), revision(head), "--not", revision(found))
+    return cut.isdisjoint(run(repo, args).stdout.split())
 
 
 def _merge_base(repo: str, base: str, head: str) -> str | None:

@@ -11,26 +11,33 @@ from gate.git.run import run
 
 
 def from_outside(repo: str, base: str, location: str, sha256: str, *, what: str) -> None:
-    """Refuse the file at `location` (its content's `sha256`) when it lies in repo's work tree
-    and differs from that path's content in the base commit: the change may have written it.
+    """Refuse the file at `location` (its content's `sha256`) when it lies in a work tree of
+    repo and differs from that path's content in the base commit: the change may have written it.
 
     A work tree holds the change's files (a pull request's checkout does); the base commit holds
-    only what was reviewed before it. Both the path as given and the file it leads to through
-    links are held to this.
+    only what was reviewed before it. Every work tree of the repository counts (`git worktree
+    add` makes more than one), and both the path as given and the file it leads to through
+    links are held to this. A directory is the work tree's root when it is the same directory,
+    however it is reached (by another case of its name where the file system folds case, or
+    through a bind mount), not only when its name is.
     """
-    top = _top(repo)
-    if top is None:
-        return  # a bare repository: no checkout of the change
-    inside = {
-        relative
-        for path, root in (
-            (os.path.realpath(location), os.path.realpath(top)),
-            (os.path.abspath(location), os.path.abspath(top)),
-        )
-        if (relative := _under(path, root)) is not None
-    }
-    if not inside:
-        return
+    for top in _tops(repo):
+        try:
+            root = os.stat(top)
+        except OSError:
+            continue  # a linked work tree whose directory is gone: it holds nothing
+        inside = {
+            relative
+            for path in (os.path.realpath(location), os.path.abspath(location))
+            if (relative := _under(path, root, location, what)) is not None
+        }
+        if inside:
+            _as_at_base(repo, base, location, sha256, what=what, top=top, inside=inside)
+
+
+def _as_at_base(
+    repo: str, base: str, location: str, sha256: str, *, what: str, top: str, inside: set[str]
+) -> None:
     with Reading(repo, [base], sorted(inside)) as reading:
         at_base = reading.result()[base]
     for relative in sorted(inside):
@@ -39,29 +46,38 @@ def from_outside(repo: str, base: str, location: str, sha256: str, *, what: str)
             continue
         state = "is not" if content is None else "is not the same as"
         raise GateError(
-            f"{what} {location} lies inside the work tree of {repo} and {state} {relative} at"
-            f" the base commit {base[:12]}, so it may be the change's own. Keep it outside the"
+            f"{what} {location} lies inside the work tree {top} of {repo} and {state} {relative}"
+            f" at the base commit {base[:12]}, so it may be the change's own. Keep it outside the"
             " repository, or let it come from the base (commit it there first)"
         )
 
 
-def _top(repo: str) -> str | None:
-    """The root of repo's work tree; None for a bare repository."""
-    args = ("rev-parse", "--is-bare-repository", "--is-inside-work-tree", "--absolute-git-dir")
-    bare, inside, git_dir = run(repo, args).stdout.decode("utf-8", "surrogateescape").splitlines()
-    if bare == "true":
-        return None
-    if inside == "true":
-        top = run(repo, ("rev-parse", "--show-toplevel")).stdout
-        return top.decode("utf-8", "surrogateescape").rstrip("\n")
-    return os.path.dirname(git_dir)  # run from inside .git: its work tree holds it
+def _tops(repo: str) -> list[str]:
+    """The root of each work tree of repo (none for a bare repository without linked ones)."""
+    output = run(repo, ("worktree", "list", "--porcelain", "-z")).stdout
+    tops: list[str] = []
+    for entry in output.split(b"\0\0"):
+        fields = entry.split(b"\0")
+        if fields[0].startswith(b"worktree ") and b"bare" not in fields[1:]:
+            tops.append(fields[0].removeprefix(b"worktree ").decode("utf-8", "surrogateescape"))
+    return tops
 
 
-def _under(path: str, root: str) -> str | None:
-    """path relative to root, with '/' between its parts, when it lies below root."""
-    try:
-        if os.path.commonpath([path, root]) != root or path == root:
+def _under(path: str, root: os.stat_result, location: str, what: str) -> str | None:
+    """path relative to the directory root, with '/' between its parts, when it lies below it."""
+    names: list[str] = []
+    current = path
+    while True:
+        parent, name = os.path.split(current)
+        if parent == current:
             return None
-    except ValueError:
-        return None  # on different drives
-    return os.path.relpath(path, root).replace(os.sep, "/")
+        names.append(name)
+        try:
+            if os.path.samestat(os.stat(parent), root):
+                return "/".join(reversed(names))
+        except OSError as error:
+            raise GateError(
+                f"cannot tell whether {what} {location} lies inside the repository's work tree:"
+                f" {parent}: {error.strerror}"
+            ) from None
+        current = parent

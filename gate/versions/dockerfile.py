@@ -18,6 +18,8 @@ _HEREDOC = re.compile(r"([0-9]*)<<(-?)([^<]*)")
 _WORD = re.compile(r"\S+")
 _QUOTING = re.compile(r"""['"\\]""")
 _HEREDOC_INSTRUCTIONS = frozenset(("RUN", "COPY", "ADD"))
+# The parser directives BuildKit knows; any other `# name=value` ends the directives.
+_DIRECTIVES = frozenset(("syntax", "escape", "check"))
 
 
 class Reference(NamedTuple):
@@ -72,12 +74,15 @@ def _instructions(text: str) -> Iterator[_Instruction]:
     directives = True
     index = 0
     while index < len(lines):
-        raw = lines[index].rstrip("\r")
+        # A line feed ends a line, and one carriage return before it goes with it (Go's
+        # bufio.ScanLines): another one is the line's own, so an escape before it continues
+        # nothing.
+        raw = lines[index].removesuffix("\r")
         index += 1
         stripped = raw.lstrip()
         if directives:
             directive = _DIRECTIVE.fullmatch(stripped)
-            if directive is None or directive[1].lower() not in ("escape", "syntax"):
+            if directive is None or directive[1].lower() not in _DIRECTIVES:
                 directives = False
             elif directive[1].lower() == "escape":
                 if directive[2] not in ("\\", "`"):
@@ -88,7 +93,7 @@ def _instructions(text: str) -> Iterator[_Instruction]:
         joined, more = _continued(stripped, escape)
         starts = [(0, index)]
         while more and index < len(lines):
-            raw = lines[index].rstrip("\r")
+            raw = lines[index].removesuffix("\r")
             index += 1
             if not raw.strip() or raw.lstrip().startswith("#"):
                 continue

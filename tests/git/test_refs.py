@@ -161,3 +161,50 @@ def test_a_bare_clone_works(forked: tuple[GitRepo, str], tmp_path: Path) -> None
     assert blobs.read_blobs(path, [head], ["feature.txt"]) == {head: {"feature.txt": b"2\n"}}
     with pytest.raises(GateError, match="pass --base"):
         refs.default_base(path)
+
+
+@pytest.fixture
+def cut_above(forked: tuple[GitRepo, str], tmp_path: Path) -> tuple[GitRepo, str]:
+    """A clone that holds the merge base, and main's merge of a side branch cut off above it."""
+    source, fork = forked
+    source.checkout("-b", "side", fork)
+    source.commit_chain(10, "side.txt")
+    source.checkout("main")
+    source.git("merge", "-q", "--no-edit", "side")
+    clone = GitRepo.clone(
+        f"file://{source.path}", tmp_path / "cut", "--depth=4", "--no-single-branch"
+    )
+    return clone, fork
+
+
+def test_a_merge_base_with_history_cut_off_above_it_is_an_error(
+    cut_above: tuple[GitRepo, str],
+) -> None:
+    clone, fork = cut_above
+    path = str(clone.path)
+    base, head = refs.resolve(path, "origin/main"), refs.resolve(path, "origin/feature")
+    assert clone.git("merge-base", "--all", base, head).split() == [fork]
+    with pytest.raises(GateError, match=f"meet at {fork[:12]}, but") as raised:
+        refs.merge_base(path, base, head)
+    assert "git fetch --unshallow" in str(raised.value)
+
+
+def test_a_shallow_clone_deepens_until_nothing_above_the_merge_base_is_cut(
+    cut_above: tuple[GitRepo, str],
+) -> None:
+    clone, fork = cut_above
+    path = str(clone.path)
+    base, head = refs.resolve(path, "origin/main"), refs.resolve(path, "origin/feature")
+    assert refs.merge_base(path, base, head, deepen=True) == fork
+
+
+def test_a_shallow_clone_holding_all_history_above_the_merge_base_needs_no_more(
+    forked: tuple[GitRepo, str], tmp_path: Path
+) -> None:
+    source, fork = forked
+    clone = GitRepo.clone(
+        f"file://{source.path}", tmp_path / "clone", "--depth=3", "--no-single-branch"
+    )
+    path = str(clone.path)
+    base, head = refs.resolve(path, "origin/main"), refs.resolve(path, "origin/feature")
+    assert refs.merge_base(path, base, head) == fork

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,26 @@ def test_a_bare_repository_has_no_work_tree(tracked, tmp_path):
     inside = bare.path / "signoffs.yml"
     inside.write_text("[]\n")
     from_outside(str(bare.path), base, str(inside), _digest(inside), what="--signoffs")
+
+
+def test_a_work_tree_linked_to_a_bare_repository_is_one_of_its_work_trees(tracked, tmp_path):
+    repo, base = tracked
+    bare = GitRepo.clone(str(repo.path), tmp_path / "bare.git", "--bare")
+    linked = tmp_path / "linked"
+    bare.git("worktree", "add", "-q", "--detach", str(linked), base)
+    same = linked / "records/signoffs.yml"
+    from_outside(str(bare.path), base, str(same), _digest(same), what="--signoffs")
+    written = linked / "signoffs.yml"
+    written.write_text("[]\n")
+    with pytest.raises(GateError, match=f"inside the work tree {linked} of"):
+        from_outside(str(bare.path), base, str(written), _digest(written), what="--signoffs")
+
+
+def test_a_linked_work_tree_whose_directory_is_gone_holds_nothing(tracked, tmp_path):
+    repo, base = tracked
+    linked = tmp_path / "linked"
+    repo.git("worktree", "add", "-q", "--detach", str(linked), base)
+    shutil.rmtree(linked)
+    outside = tmp_path / "signoffs.yml"
+    outside.write_text("[]\n")
+    from_outside(str(repo.path), base, str(outside), _digest(outside), what="--signoffs")

@@ -65,6 +65,25 @@ def test_a_directive_after_an_instruction_is_a_comment():
     assert [reference for reference, _ in refs(text)] == ["postgres:16", "postgres:17"]
 
 
+@pytest.mark.parametrize("directive", ["check=skip=all", "syntax=docker/dockerfile:1"])
+def test_the_escape_directive_holds_after_another_directive_buildkit_knows(directive):
+    text = f"# {directive}\n# escape=`\nRUN echo \\\nFROM postgres:16\n"
+    assert refs(text) == [("postgres:16", 4)]
+
+
+def test_an_unknown_directive_ends_the_directives():
+    text = "# platform=linux\n# escape=`\nRUN echo \\\nFROM postgres:16\n"
+    assert refs(text) == []
+
+
+@pytest.mark.parametrize(
+    ("ending", "expected"),
+    [("\r\n", []), ("\r\r\n", [("postgres:16", 2)]), ("\r \r\n", [("postgres:16", 2)])],
+)
+def test_one_carriage_return_goes_with_the_line_feed(ending, expected):
+    assert refs(f"RUN echo \\{ending}FROM postgres:16\n") == expected
+
+
 def test_an_escaped_escape_character_continues_nothing():
     assert refs("RUN echo \\\\\nFROM postgres:16\n") == [("postgres:16", 2)]
 

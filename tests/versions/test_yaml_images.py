@@ -17,6 +17,15 @@ from gate.versions.yaml_images import image_values
         ('"image": "a:1"\n', [("a:1", 1)]),
         ("image: !!str a:1\n", [("a:1", 1)]),
         ("image: |\n  a:1\n", [("a:1\n", 1)]),
+        # Helm charts write the reference's parts; the image is the one they assemble.
+        ("image:\n  repository: postgres\n  tag: '9'\n", [("postgres:9", 2)]),
+        (
+            "image: {registry: r.io, repository: pg, tag: '9', digest: 'sha256:ab', x: {tag: 1}}\n",
+            [("r.io/pg:9@sha256:ab", 1)],
+        ),
+        ("image: {tag: '9'}\n", []),
+        ("p: &p {repository: pg, tag: '9'}\ndb:\n  image: *p\n", [("pg:9", 3)]),
+        ("p: &p {repository: pg, tag: '9'}\nx: *p\n", []),
     ],
 )
 def test_values_of_image_keys(text, expected):
@@ -31,7 +40,8 @@ def test_values_of_image_keys(text, expected):
         "notes: |\n  image: postgres:9\n",
         "notes: >\n  image: postgres:9\n",
         "x: 'image: postgres:9'\n",
-        "image:\n  repository: postgres\n  tag: '9'\n",
+        "image:\n  - repository: postgres\n    tag: '9'\n",
+        "chart:\n  repository: postgres\n  tag: '9'\n",
         "images: postgres:9\n",
         "- image\n- postgres:9\n",
         "postgres:9: image\n",
