@@ -1,0 +1,43 @@
+"""Bypass class: the GitHub mode's status turns green without the owners' sign-off of the head.
+
+Found on a second look at the merged hardening: pull requests with the same head that the
+sibling check did not see, and `/signoff` lines that render as code.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from testing import fakegithub
+from testing.fakegithub import FakeGitHub
+from testing.infra import MAP, infra_repo
+from testing.pullrequest import NUMBER, Run, alerting_change
+
+LOOSE_MAP = MAP.replace("{policy}", "policy:\n  signoff-touched: false\n")
+FORK = "mallory/infra"
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    with FakeGitHub() as fake:
+        yield Run(tmp_path, monkeypatch, fake, infra_repo(tmp_path / "repo"))
+
+
+def loose_base(run: Run) -> str:
+    """A branch whose map lets every change through without sign-off."""
+    run.repo.checkout("-q", "-b", "loose", "main")
+    return run.repo.commit("loosen", ("dependency-map.yaml", LOOSE_MAP))
+
+
+def test_a_pull_request_from_a_fork_with_the_same_head_cannot_turn_it_green(run, capsys):
+    """GitHub lists no pull request for a commit that is only in a fork (commits/{sha}/pulls)."""
+    head = alerting_change(run)
+    run.fake.add_pull(NUMBER, head=head, base=run.base, head_repo=FORK)
+    assert run.on_push(capsys, "opened")[0] == 1  # #7 against main needs sre's sign-off
+    other = run.fake.add_pull(8, head=head, base=loose_base(run), base_ref="loose", head_repo=FORK)
+    run.event("pull_request_target", fakegithub.pull_request_event(other))
+    code, _ = run.check(capsys)
+    assert code == 1
+    status = run.last_status()
+    assert (status["state"], status["sha"]) == ("failure", head)
+    assert status["description"].startswith("pull request #7 has the same head commit")
