@@ -20,7 +20,7 @@ from gate.github.identity import Identity, Writers, announce
 from gate.github.payloads import PullRequest
 from gate.github.post import description, post_status, state_of, update_comment
 from gate.github.pull import HeadMoved, confirm_head, fetch_commits, fetch_event_pull
-from gate.github.siblings import Blocked, blocked_sibling
+from gate.github.siblings import Blocked, check_siblings
 from gate.report.records import Report
 
 
@@ -71,12 +71,23 @@ def check_pull_request(
             from gate.evidence import with_evidence
 
             report = with_evidence(report, repo=repo, path=evidence)
-        blocked = (
-            blocked_sibling(github, teams, pull, options, vouches=identity.vouches)
+        siblings = (
+            check_siblings(github, teams, pull, options, vouches=identity.vouches)
             if report.verdict == "pass"
             else None
         )
+        blocked = siblings.blocked if siblings is not None else None
         post_verdict(writers, actions, pull, report, evaluation, identity, blocked)
+        if siblings is not None and blocked is None:
+            # A pull request given this head while the run evaluated may have had its own
+            # run post `failure` before this `success`: it is checked now, and its verdict
+            # replaces the `success`.
+            late = check_siblings(
+                github, teams, pull, options, vouches=identity.vouches, skip=siblings.checked
+            )
+            blocked = late.blocked
+            if blocked is not None:
+                post_blocked(writers, actions, pull, blocked)
     except HeadMoved as error:
         fail(writers, actions, None, str(error))  # the new head's own run decides
         raise
@@ -128,6 +139,14 @@ def post_verdict(
     write_outputs(actions.outputs, outputs)
     confirm_head(writers.github, pull)
     post_status(writers.statuses, pull, state, line, comment_url)
+
+
+def post_blocked(writers: Writers, actions: Actions, pull: PullRequest, blocked: Blocked) -> None:
+    """After `success`: another pull request with the head is blocked, so the head is too."""
+    line = sibling_line(blocked)
+    append_summary(actions.summary, f"**Blocked:** {line}")
+    write_outputs(actions.outputs, {"verdict": "blocked"})  # the last value of a name counts
+    post_status(writers.statuses, pull, "failure", line, None)
 
 
 def sibling_line(blocked: Blocked) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from gate.github.client import GitHub
@@ -45,22 +45,37 @@ def open_pulls_with_head(github: GitHub, pull: PullRequest) -> list[PullRequest]
     return found
 
 
-def blocked_sibling(
+@dataclass(frozen=True, kw_only=True)
+class Siblings:
+    """What the check of the other open pull requests with the head found."""
+
+    checked: frozenset[int]  # their numbers
+    blocked: Blocked | None  # the first that its own check blocks
+
+
+def check_siblings(
     github: GitHub,
     teams: GitHub,
     pull: PullRequest,
     options: Options,
     *,
     vouches: Callable[[Status], bool],
-) -> Blocked | None:
-    """The first other open pull request with this head that its own check blocks, if any.
+    skip: Collection[int] = (),
+) -> Siblings:
+    """The other open pull requests with this head, each checked until one is blocked.
 
     Each is checked against its own base, with its own reviews and comments: a `success` on
-    the head would let every one of them merge.
+    the head would let every one of them merge. Those in skip were checked already.
     """
+    checked: set[int] = set()
     for other in open_pulls_with_head(github, pull):
+        if other.number in skip:
+            continue
+        checked.add(other.number)
         fetch_commits(options.repo, (other.base,), fetch=options.deepen)
         report = evaluate(github, teams, other, options, vouches=vouches).report
         if report.verdict != "pass":
-            return Blocked(number=other.number, report=report)
-    return None
+            return Siblings(
+                checked=frozenset(checked), blocked=Blocked(number=other.number, report=report)
+            )
+    return Siblings(checked=frozenset(checked), blocked=None)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from testing import fakegithub
-from testing.fakegithub import FakeGitHub
+from gate.github.post import CONTEXT
+from testing.fakegithub import REPO, FakeGitHub, Request
 from testing.infra import MAP, infra_repo
 from testing.pullrequest import NUMBER, Run, alerting_change
 
@@ -41,3 +42,25 @@ def test_a_pull_request_from_a_fork_with_the_same_head_cannot_turn_it_green(run,
     status = run.last_status()
     assert (status["state"], status["sha"]) == ("failure", head)
     assert status["description"].startswith("pull request #7 has the same head commit")
+
+
+def test_a_pull_request_given_the_same_head_while_the_run_evaluates_cannot_turn_it_green(
+    run, capsys
+):
+    """#8 gets #7's head and its own run posts `failure` before #7's run posts `success`."""
+    head = alerting_change(run)
+    run.open(head)
+    run.fake.add_review(NUMBER, "dave", "APPROVED", commit=head)  # #7 passes
+
+    def meanwhile(fake: FakeGitHub, request: Request) -> None:
+        if (request.body or {}).get("state") == "success" and (REPO, 8) not in fake.pulls:
+            other = fake.add_pull(8, head=head, base=run.base)  # no sign-off: blocked
+            fake.add_status(head, "failure", context=CONTEXT, target_url=other["html_url"])
+
+    run.fake.on("POST", r"/statuses/", meanwhile)
+    code, report = run.on_push(capsys)
+    assert report["verdict"] == "pass"
+    assert code == 1
+    assert run.fake.statuses[(REPO, head)][-1]["state"] == "failure"
+    assert run.last_status()["description"].startswith("pull request #8 has the same head")
+    assert run.output_values()["verdict"] == "blocked"
