@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from testing import fakegithub
 from gate.github.post import CONTEXT
+from testing import fakegithub
 from testing.fakegithub import REPO, FakeGitHub, Request
 from testing.infra import MAP, infra_repo
 from testing.pullrequest import NUMBER, Run, alerting_change
