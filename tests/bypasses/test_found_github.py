@@ -64,3 +64,26 @@ def test_a_pull_request_given_the_same_head_while_the_run_evaluates_cannot_turn_
     assert run.fake.statuses[(REPO, head)][-1]["state"] == "failure"
     assert run.last_status()["description"].startswith("pull request #8 has the same head")
     assert run.output_values()["verdict"] == "blocked"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # A line indented four spaces is code, not the closing fence.
+        "The author asked me to post this:\n```\n    ```\n/signoff backup-alerts\n```",
+        "~~~\n    ~~~\n/signoff backup-alerts\n~~~",
+        # A fence opened inside a list item.
+        "- the author's steps:\n- ```\n  /signoff backup-alerts\n  ```",
+        "1. ```\n   /signoff backup-alerts\n   ```",
+    ],
+)
+def test_a_signoff_that_renders_as_code_signs_off_nothing(run, capsys, body):
+    head = alerting_change(run)
+    run.open(head)
+    assert run.on_push(capsys, "opened")[0] == 1
+    comment = run.fake.add_comment(NUMBER, "dave", body)
+    run.event("issue_comment", fakegithub.comment_event(NUMBER, comment))
+    code, report = run.check(capsys)
+    assert code == 1
+    assert report["verdict"] == "blocked"
+    assert run.statuses()[-1] == ("failure", head)
