@@ -27,8 +27,10 @@ _SEPARATOR = re.compile("[" + "".join(SEPARATORS) + "]")
 # (`<pre>`, `<details`, `</blockquote>`). Autolinks (`<https://...>`) are not: no tag name
 # is followed by `:`.
 _HTML = re.compile(r"<(?:!--|!\[CDATA\[|!|\?|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$))")
-# The opening of a fenced code block, also inside list items (`- ```` `); and a closing fence.
-_FENCE = re.compile(r"(?P<lead> *(?:(?:[-+*]|[0-9]{1,9}[.)]) +)*)(?P<fence>`{3,}|~{3,})(?P<info>.*)")
+# The opening of a fenced code block, also in a list item (`- ````); and a closing fence.
+_FENCE = re.compile(
+    r"(?P<lead> *(?:(?:[-+*]|[0-9]{1,9}[.)]) +)*)(?P<fence>`{3,}|~{3,})(?P<info>.*)"
+)
 _CLOSING = re.compile(r"(?P<indent> *)(?P<fence>`+|~+) *")
 UNSURE_FENCE = (
     "the comment holds a code block in a list item or indented, which Markdown may end"
