@@ -20,7 +20,7 @@ from gate.github.identity import Identity, Writers, announce
 from gate.github.payloads import PullRequest
 from gate.github.post import description, post_status, state_of, update_comment
 from gate.github.pull import HeadMoved, confirm_head, fetch_commits, fetch_event_pull
-from gate.github.siblings import Blocked, check_siblings
+from gate.github.siblings import Blocked, blocked_sibling
 from gate.report.records import Report
 
 
@@ -71,21 +71,18 @@ def check_pull_request(
             from gate.evidence import with_evidence
 
             report = with_evidence(report, repo=repo, path=evidence)
-        siblings = (
-            check_siblings(github, teams, pull, options, vouches=identity.vouches)
-            if report.verdict == "pass"
+        passed = report.verdict == "pass"
+        blocked = (
+            blocked_sibling(github, teams, pull, options, vouches=identity.vouches)
+            if passed
             else None
         )
-        blocked = siblings.blocked if siblings is not None else None
         post_verdict(writers, actions, pull, report, evaluation, identity, blocked)
-        if siblings is not None and blocked is None:
-            # A pull request given this head while the run evaluated may have had its own
-            # run post `failure` before this `success`: it is checked now, and its verdict
-            # replaces the `success`.
-            late = check_siblings(
-                github, teams, pull, options, vouches=identity.vouches, skip=siblings.checked
-            )
-            blocked = late.blocked
+        if passed and blocked is None:
+            # Another pull request with this head, given it or revoked while this run
+            # evaluated, may have had its own run post `failure` before this `success`: the
+            # pull requests with the head are checked again, reading what is now on GitHub.
+            blocked = blocked_sibling(github, teams, pull, options, vouches=identity.vouches)
             if blocked is not None:
                 post_blocked(writers, actions, pull, blocked)
     except HeadMoved as error:

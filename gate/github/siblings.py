@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gate.github.client import GitHub
@@ -45,37 +45,22 @@ def open_pulls_with_head(github: GitHub, pull: PullRequest) -> list[PullRequest]
     return found
 
 
-@dataclass(frozen=True, kw_only=True)
-class Siblings:
-    """What the check of the other open pull requests with the head found."""
-
-    checked: frozenset[int]  # their numbers
-    blocked: Blocked | None  # the first that its own check blocks
-
-
-def check_siblings(
+def blocked_sibling(
     github: GitHub,
     teams: GitHub,
     pull: PullRequest,
     options: Options,
     *,
     vouches: Callable[[Status], bool],
-    skip: Collection[int] = (),
-) -> Siblings:
-    """The other open pull requests with this head, each checked until one is blocked.
+) -> Blocked | None:
+    """The first other open pull request with this head that its own check blocks, if any.
 
     Each is checked against its own base, with its own reviews and comments: a `success` on
-    the head would let every one of them merge. Those in skip were checked already.
+    the head would let every one of them merge.
     """
-    checked: set[int] = set()
     for other in open_pulls_with_head(github, pull):
-        if other.number in skip:
-            continue
-        checked.add(other.number)
         fetch_commits(options.repo, (other.base,), fetch=options.deepen)
         report = evaluate(github, teams, other, options, vouches=vouches).report
         if report.verdict != "pass":
-            return Siblings(
-                checked=frozenset(checked), blocked=Blocked(number=other.number, report=report)
-            )
-    return Siblings(checked=frozenset(checked), blocked=None)
+            return Blocked(number=other.number, report=report)
+    return None

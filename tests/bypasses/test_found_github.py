@@ -87,3 +87,23 @@ def test_a_signoff_that_renders_as_code_signs_off_nothing(run, capsys, body):
     assert code == 1
     assert report["verdict"] == "blocked"
     assert run.statuses()[-1] == ("failure", head)
+
+
+def test_a_revocation_on_a_pull_request_with_the_same_head_during_the_run_takes_effect(run, capsys):
+    """#8 passes when #7's run checks it; then its owner revokes, and #8's run posts `failure`."""
+    head = alerting_change(run)
+    run.open(head)
+    run.fake.add_review(NUMBER, "dave", "APPROVED", commit=head)
+    other = run.fake.add_pull(8, head=head, base=run.base)
+    approval = run.fake.add_review(8, "dave", "APPROVED", commit=head)
+
+    def meanwhile(fake: FakeGitHub, request: Request) -> None:
+        if (request.body or {}).get("state") == "success" and approval["state"] == "APPROVED":
+            fake.dismiss(approval)
+            fake.add_status(head, "failure", context=CONTEXT, target_url=other["html_url"])
+
+    run.fake.on("POST", r"/statuses/", meanwhile)
+    code, _ = run.on_push(capsys)
+    assert code == 1
+    assert run.fake.statuses[(REPO, head)][-1]["state"] == "failure"
+    assert run.last_status()["description"].startswith("pull request #8 has the same head")
