@@ -107,3 +107,20 @@ def test_a_revocation_on_a_pull_request_with_the_same_head_during_the_run_takes_
     assert code == 1
     assert run.fake.statuses[(REPO, head)][-1]["state"] == "failure"
     assert run.last_status()["description"].startswith("pull request #8 has the same head")
+
+
+def test_a_gate_that_writes_as_the_pull_requests_author_vouches_for_nothing(run, capsys):
+    """With the author's own token as the gate's, a status the author posts is the gate's."""
+    run.fake.token_user = fakegithub.user("Alice")  # a personal access token of alice's
+    head = alerting_change(run)
+    run.open(head)
+    newer = run.repo.commit("page more", ("alerting/crontab", "MAILTO=all@example.com\n"))
+    run.fake.add_status(
+        newer, "pending", context=CONTEXT, target_url=run.pull["html_url"], creator="alice"
+    )
+    run.fake.add_comment(NUMBER, "dave", "/signoff backup-alerts")  # for the old head
+    run.fake.push(NUMBER, newer)
+    code, _ = run.on_push(capsys)
+    assert code == 2
+    assert "the pull request's author" in run.err
+    assert run.statuses()[-1] == ("error", newer)
