@@ -27,6 +27,9 @@ _SEPARATOR = re.compile("[" + "".join(SEPARATORS) + "]")
 # (`<pre>`, `<details`, `</blockquote>`). Autolinks (`<https://...>`) are not: no tag name
 # is followed by `:`.
 _HTML = re.compile(r"<(?:!--|!\[CDATA\[|!|\?|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$))")
+# The start of a link reference definition (`[x]: /url 'title`), also in a quote or list: it
+# shows nothing, and its title may go on over the lines after it (CommonMark 0.31.2, 4.7).
+_DEFINITION = re.compile(r"^[ >*+0-9.)-]*\[.*\]:", re.MULTILINE)
 # The opening of a fenced code block, also in a list item (`- ````); and a closing fence.
 _FENCE = re.compile(
     r"(?P<lead> *(?:(?:[-+*]|[0-9]{1,9}[.)]) +)*)(?P<fence>`{3,}|~{3,})(?P<info>.*)"
@@ -90,6 +93,13 @@ def _command(
             systems=named,
             refused=f"the comment holds raw HTML ({html.group()}...) before its /signoff line,"
             " which can hide or quote it; sign off in a new comment without HTML",
+        )
+    if _DEFINITION.search(before) is not None:
+        return Command(
+            systems=named,
+            refused="the comment holds a link reference definition (`[label]: url`) before"
+            " its /signoff line, which shows nothing and can hide the lines after it; sign off"
+            " in a new comment without one",
         )
     if unsure:
         return Command(systems=named, refused=UNSURE_FENCE)

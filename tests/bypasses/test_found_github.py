@@ -124,3 +124,18 @@ def test_a_gate_that_writes_as_the_pull_requests_author_vouches_for_nothing(run,
     assert code == 2
     assert "the pull request's author" in run.err
     assert run.statuses()[-1] == ("error", newer)
+
+
+def test_a_signoff_hidden_in_a_link_definition_signs_off_nothing(run, capsys):
+    """A link reference definition's title shows nothing, over as many lines as it runs."""
+    head = alerting_change(run)
+    run.open(head)
+    assert run.on_push(capsys, "opened")[0] == 1
+    body = "Looks fine, more questions tomorrow.\n\n[x]: /url '\n/signoff backup-alerts\n'"
+    comment = run.fake.add_comment(NUMBER, "dave", body)
+    run.event("issue_comment", fakegithub.comment_event(NUMBER, comment))
+    code, report = run.check(capsys)
+    assert code == 1
+    [ignored] = report["ignored_signoffs"]
+    assert "link reference definition" in ignored["reason"]
+    assert run.statuses()[-1] == ("failure", head)

@@ -39,6 +39,7 @@ KNOWN = frozenset({"a", "b", "c", "pg-dump-backup", "backup-alerts"})
         ("\t/signoff a", []),
         ("    /signoff a", []),
         ("a < b, and <3\n/signoff a", [("a",)]),
+        ("see [the docs](https://example.com) and [x][y]\n/signoff a", [("a",)]),
         ("see <https://example.com/x> and <me@example.com>\n/signoff a", [("a",)]),
         ("/signoff a\n<!-- after the command -->", [("a",)]),
         ("/signoff a\n\u2028", [("a",)]),  # after the command: nothing it can change
@@ -69,6 +70,10 @@ def test_the_systems_each_counted_line_names(body, expected):
         ("- ```\n```\n/signoff a\n```", ("a",), "a code block in a list item"),
         ("- a\n  ```\nx\n  ```\n  /signoff a\n  ```", ("a",), "may end"),
         ("    ```\n    ```\n/signoff b", ("b",), "indented"),
+        ("ok\n\n[x]: /url '\n/signoff a\n'", ("a",), "a link reference definition"),
+        ("[x]: /url (\n/signoff a\n)", ("a",), "a link reference definition"),
+        ("- [a\\]b]:\n  /url\n  '\n  /signoff a\n  '", ("a",), "a link reference definition"),
+        ("> [x]: /url\n\n/signoff a", ("a",), "a link reference definition"),
         ("<!--\n/signoff a\n-->", ("a",), "raw HTML (<!--...)"),
         ("text <!-- opened mid-line\n/signoff a\n-->", ("a",), "raw HTML (<!--...)"),
         ("<pre>\n/signoff a\n</pre>", ("a",), "raw HTML (<pre...)"),
