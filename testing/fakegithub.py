@@ -537,11 +537,17 @@ def create_status(fake: FakeGitHub, request: Request, match: re.Match[str]) -> t
 
 
 def _commit_pulls(fake: FakeGitHub, request: Request, match: re.Match[str]) -> tuple[int, Any]:
-    """GET .../commits/{sha}/pulls: the pull requests whose head is the commit (open first)."""
+    """GET .../commits/{sha}/pulls: the pull requests whose head is the commit (open first).
+
+    As on GitHub, a pull request from a fork is not listed: its head commit is only in the
+    fork, so the repository associates no pull request with it.
+    """
     found = [
         pull
         for (repo, _), pull in sorted(fake.pulls.items(), key=lambda kv: kv[0][1])
-        if repo == match["repo"] and pull["head"]["sha"] == match["sha"]
+        if repo == match["repo"]
+        and pull["head"]["sha"] == match["sha"]
+        and pull["head"]["repo"]["full_name"] == repo
     ]
     found.sort(key=lambda pull: pull["state"] != "open")
     return 200, Page(found)

@@ -27,7 +27,19 @@ _SEPARATOR = re.compile("[" + "".join(SEPARATORS) + "]")
 # (`<pre>`, `<details`, `</blockquote>`). Autolinks (`<https://...>`) are not: no tag name
 # is followed by `:`.
 _HTML = re.compile(r"<(?:!--|!\[CDATA\[|!|\?|/?[A-Za-z][A-Za-z0-9-]*(?=[\s/>]|$))")
-_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+# The start of a link reference definition (`[x]: /url 'title`), also in a quote or list: it
+# shows nothing, and its title may go on over the lines after it (CommonMark 0.31.2, 4.7).
+_DEFINITION = re.compile(r"^[ >*+0-9.)-]*\[.*\]:", re.MULTILINE)
+# The opening of a fenced code block, also in a list item (`- ````); and a closing fence.
+_FENCE = re.compile(
+    r"(?P<lead> *(?:(?:[-+*]|[0-9]{1,9}[.)]) +)*)(?P<fence>`{3,}|~{3,})(?P<info>.*)"
+)
+_CLOSING = re.compile(r"(?P<indent> *)(?P<fence>`+|~+) *")
+UNSURE_FENCE = (
+    "the comment holds a code block in a list item or indented, which Markdown may end"
+    " elsewhere than where the gate reads it, so it may not read as it shows; sign off in a"
+    " new comment without such a code block"
+)
 # A quote, also inside list items (`- > text`).
 _QUOTE = re.compile(r" {0,3}(?:(?:[-+*]|[0-9]{1,9}[.)])[ \t]+)*>")
 _COMMAND = re.compile(r" {0,3}/signoff(?:[ \t]+(?P<words>.*))?")
@@ -58,12 +70,14 @@ def signoff_commands(body: str, known: Collection[str]) -> list[Command]:
     HTML, which can hide or quote text) can make the comment read otherwise than it shows.
     """
     commands: list[Command] = []
-    for end, words in _command_lines(body):
-        commands.append(_command(body[:end], words, known))
+    for end, words, unsure in _command_lines(body):
+        commands.append(_command(body[:end], words, known, unsure=unsure))
     return commands
 
 
-def _command(before: str, words: tuple[str, ...], known: Collection[str]) -> Command:
+def _command(
+    before: str, words: tuple[str, ...], known: Collection[str], *, unsure: bool
+) -> Command:
     named = tuple(dict.fromkeys(word for word in words if word in known and word != ALL))
     separator = _SEPARATOR.search(before)
     if separator is not None:
@@ -80,6 +94,15 @@ def _command(before: str, words: tuple[str, ...], known: Collection[str]) -> Com
             refused=f"the comment holds raw HTML ({html.group()}...) before its /signoff line,"
             " which can hide or quote it; sign off in a new comment without HTML",
         )
+    if _DEFINITION.search(before) is not None:
+        return Command(
+            systems=named,
+            refused="the comment holds a link reference definition (`[label]: url`) before"
+            " its /signoff line, which shows nothing and can hide the lines after it; sign off"
+            " in a new comment without one",
+        )
+    if unsure:
+        return Command(systems=named, refused=UNSURE_FENCE)
     if words == (ALL,):
         return Command(systems=None)
     if ALL in words:
@@ -105,23 +128,38 @@ def _cut(word: str) -> str:
     return word if len(word) <= _WORD else word[:_WORD] + "..."
 
 
-def _command_lines(body: str) -> Iterator[tuple[int, tuple[str, ...]]]:
-    """(where the line ends in body, its words) for each `/signoff` line of plain text."""
-    fence: str | None = None
-    quoted = False
+def _command_lines(body: str) -> Iterator[tuple[int, tuple[str, ...], bool]]:
+    """(where the line ends in body, its words, unsure) for each `/signoff` line of plain text.
+
+    unsure: a code block before the line may end elsewhere than where it is read to end here.
+    Where a fence ends depends on the container it is in (a list item's content indent),
+    which is not tracked; a fence is read to end at the first line that could close it, and
+    is sure to end there only when that line is where Markdown closes a fence in any
+    container (between the opening's indent and three more spaces: CommonMark 0.31.2, 4.5).
+    """
+    fence: tuple[str, int, int] | None = None  # the fence, and the indents that surely close it
+    quoted = unsure = False
     for end, raw in _lines(body):
         line = raw.expandtabs(4)
         stripped = line.strip()
         if fence is not None:
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+            closing = _CLOSING.fullmatch(line)
+            run, low, high = fence
+            # A line indented less than the opening may end the fence's container.
+            unsure = unsure or (stripped != "" and len(line) - len(line.lstrip()) < low)
+            if closing is not None and closing["fence"].startswith(run):
+                unsure = unsure or not low <= len(closing["indent"]) <= high
                 fence = None
             continue
         if not stripped:
             quoted = False
             continue
         opening = _FENCE.match(line)
-        if opening is not None:
-            fence = opening.group(1)
+        if opening is not None and not (opening["fence"][0] == "`" and "`" in opening["info"]):
+            lead = opening["lead"]
+            listed = lead.strip() != ""
+            unsure = unsure or (not listed and len(lead) > 3)
+            fence = (opening["fence"], len(lead), len(lead) + 3 if listed else 3)
             continue
         if _QUOTE.match(line):
             quoted = True
@@ -132,7 +170,7 @@ def _command_lines(body: str) -> Iterator[tuple[int, tuple[str, ...]]]:
         if command is not None:
             words = tuple((command.group("words") or "").replace(",", " ").split())
             if words:
-                yield end, words
+                yield end, words, unsure
 
 
 def _lines(body: str) -> Iterator[tuple[int, str]]:

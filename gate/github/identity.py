@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from gate.errors import GateError
 from gate.github.client import GitHub
 from gate.github.payloads import Comment, PullRequest, Status
 from gate.github.post import post_status
@@ -57,4 +58,13 @@ def announce(writers: Writers, pull: PullRequest) -> Identity:
         post_status(client, pull, "pending", description, pull.html_url).creator or ""
         for client in writers.status_clients()
     ]
-    return Identity(statuses=creators[-1], comments=creators[0])
+    identity = Identity(statuses=creators[-1], comments=creators[0])
+    for login in dict.fromkeys((identity.statuses, identity.comments)):
+        if login.lower() == pull.author.lower():
+            raise GateError(
+                f"the gate posts its statuses and comments as {login}, the pull request's"
+                f" author: a status {login} posts on a commit before pushing it would vouch"
+                " that the commit was the head, so the gate cannot decide; give the gate"
+                " GITHUB_TOKEN, or a GitHub App's token (`status-token`), not a person's"
+            )
+    return identity

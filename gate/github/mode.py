@@ -71,12 +71,20 @@ def check_pull_request(
             from gate.evidence import with_evidence
 
             report = with_evidence(report, repo=repo, path=evidence)
+        passed = report.verdict == "pass"
         blocked = (
             blocked_sibling(github, teams, pull, options, vouches=identity.vouches)
-            if report.verdict == "pass"
+            if passed
             else None
         )
         post_verdict(writers, actions, pull, report, evaluation, identity, blocked)
+        if passed and blocked is None:
+            # Another pull request with this head, given it or revoked while this run
+            # evaluated, may have had its own run post `failure` before this `success`: the
+            # pull requests with the head are checked again, reading what is now on GitHub.
+            blocked = blocked_sibling(github, teams, pull, options, vouches=identity.vouches)
+            if blocked is not None:
+                post_blocked(writers, actions, pull, blocked)
     except HeadMoved as error:
         fail(writers, actions, None, str(error))  # the new head's own run decides
         raise
@@ -128,6 +136,14 @@ def post_verdict(
     write_outputs(actions.outputs, outputs)
     confirm_head(writers.github, pull)
     post_status(writers.statuses, pull, state, line, comment_url)
+
+
+def post_blocked(writers: Writers, actions: Actions, pull: PullRequest, blocked: Blocked) -> None:
+    """After `success`: another pull request with the head is blocked, so the head is too."""
+    line = sibling_line(blocked)
+    append_summary(actions.summary, f"**Blocked:** {line}")
+    write_outputs(actions.outputs, {"verdict": "blocked"})  # the last value of a name counts
+    post_status(writers.statuses, pull, "failure", line, None)
 
 
 def sibling_line(blocked: Blocked) -> str:

@@ -21,19 +21,23 @@ class Blocked:
 
 
 def open_pulls_with_head(github: GitHub, pull: PullRequest) -> list[PullRequest]:
-    """The open pull requests other than pull whose head is pull's head commit."""
+    """The open pull requests other than pull whose head is pull's head commit.
+
+    Every open pull request of the repository is read, not GitHub's pull requests of the
+    commit (GET .../commits/{sha}/pulls): that list leaves out pull requests from forks, whose
+    head is only in the fork, and names only the merged one for a commit of the default branch.
+    """
     listed = each(
-        github.paginate(f"/repos/{pull.repository}/commits/{pull.head}/pulls"),
+        github.paginate(f"/repos/{pull.repository}/pulls", {"state": "open"}),
         dict,
-        f"pull requests of commit {pull.head[:12]}",
+        "open pull requests",
     )
     found: list[PullRequest] = []
     for index, item in enumerate(listed):
         number = item.get("number")
         if not isinstance(number, int) or isinstance(number, bool) or number <= 0:
             raise PayloadError(
-                f"GitHub listed a pull request of commit {pull.head[:12]} without a number"
-                f" (at [{index}])"
+                f"GitHub listed an open pull request without a number (at [{index}])"
             )
         other = PullRequest.from_dict(item, repository=pull.repository, number=number)
         if other.number != pull.number and other.state == "open" and other.head == pull.head:

@@ -253,7 +253,7 @@ def test_a_head_that_two_passing_pull_requests_share_gets_success(run, capsys):
     run.fake.add_pull(9, head=head, base=run.base, state="closed")  # closed: not asked
     assert run.on_push(capsys)[0] == 0
     assert run.statuses()[-1] == ("success", head)
-    assert run.fake.requests_to("GET", r"/commits/[0-9a-f]+/pulls$")
+    assert run.fake.requests_to("GET", r"/pulls$")
     assert not run.fake.requests_to("GET", r"/pulls/9/")
 
 
@@ -261,7 +261,7 @@ def test_a_blocked_run_does_not_ask_about_other_pull_requests(run, capsys):
     head = alerting_change(run)
     run.open(head)
     assert run.on_push(capsys)[0] == 1
-    assert run.fake.requests_to("GET", r"/commits/[0-9a-f]+/pulls$") == []
+    assert run.fake.requests_to("GET", r"/pulls$") == []
 
 
 def test_with_a_status_token_an_error_replaces_the_verdict_of_both_tokens(run, capsys, monkeypatch):
