@@ -44,12 +44,12 @@ def read_environment(environ: Mapping[str, str]) -> Actions:
             " here. Outside Actions, run `gate check --base REF --head REF` instead"
         )
     path = environ["GITHUB_EVENT_PATH"]
+    from gate.files import read_limited
+
+    data = read_limited(path, "GITHUB_EVENT_PATH file")
     try:
-        with open(path, "rb") as handle:
-            event = json.load(handle)
-    except OSError as error:
-        raise GateError(f"cannot read GITHUB_EVENT_PATH {path}: {error.strerror}") from None
-    except ValueError:
+        event = json.loads(data)
+    except (ValueError, RecursionError):
         raise GateError(f"GITHUB_EVENT_PATH {path} is not a JSON event payload") from None
     if not isinstance(event, dict):
         raise GateError(f"GITHUB_EVENT_PATH {path} is not a JSON object")

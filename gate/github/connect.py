@@ -24,9 +24,12 @@ def client(environ: Mapping[str, str], *, token_variable: str = "GITHUB_TOKEN") 
             try:
                 options[key] = kind(value)
             except ValueError:
-                raise GateError(f"{name}={value!r} is not a number") from None
+                what = "a whole number" if kind is int else "a number"
+                raise GateError(f"{name}={value!r} is not {what}") from None
             if not math.isfinite(options[key]) or options[key] < 0:
                 raise GateError(f"{name}={value!r} must be a finite number, not negative")
+            if key == "timeout" and options[key] == 0:
+                raise GateError(f"{name}={value!r}: a request needs time; give seconds above 0")
     return GitHub.from_environment(environ, token_variable=token_variable, **options)
 
 

@@ -115,3 +115,23 @@ def test_a_bad_event_file_is_an_error(run, capsys, monkeypatch, tmp_path):
     code, report = run.check(capsys)
     assert code == 2
     assert "not a JSON event payload" in report["error"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"[" * 100_000, "not a JSON event payload"),  # nesting deeper than the parser goes
+        (b" " * (10 * 1024 * 1024 + 1), "larger than 10 MiB"),
+    ],
+    ids=["deep", "huge"],
+)
+def test_an_event_file_no_event_is_is_an_error(
+    run, capsys, monkeypatch, tmp_path, content, message
+):
+    path = tmp_path / "event.json"
+    path.write_bytes(content)
+    monkeypatch.setenv("GITHUB_EVENT_NAME", "pull_request")
+    monkeypatch.setenv("GITHUB_EVENT_PATH", str(path))
+    code, report = run.check(capsys)
+    assert code == 2
+    assert message in report["error"]

@@ -311,3 +311,18 @@ def test_a_status_answer_without_a_creator_is_an_error(run, capsys):
     code, _ = run.on_push(capsys)
     assert code == 2
     assert "'creator.login'" in run.err
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("GATE_GITHUB_TIMEOUT", "0", "give seconds above 0"),  # the HTTP library crashed on it
+        ("GATE_GITHUB_RETRIES", "1.5", "is not a whole number"),
+    ],
+)
+def test_a_bound_the_client_cannot_take_is_an_error(run, capsys, monkeypatch, name, value, message):
+    run.open(alerting_change(run))
+    monkeypatch.setenv(name, value)
+    code, _ = run.on_push(capsys)
+    assert code == 2
+    assert message in run.err
