@@ -13,8 +13,9 @@ from gate.github.post import CONTEXT
 
 # Issue events after which the pull request's head may be a commit it was at before, so the
 # gate's earlier statuses no longer show the head has been current since then. A change of
-# the base is one too: the same head is another change against another base.
-BASE_CHANGES = frozenset({"base_ref_changed"})
+# the base is one too: the same head is another change against another base, or (the base
+# branch rewritten by a force push) against another merge base.
+BASE_CHANGES = frozenset({"base_ref_changed", "base_ref_force_pushed"})
 HEAD_RESETS = (
     frozenset({"head_ref_force_pushed", "head_ref_deleted", "head_ref_restored", "reopened"})
     | BASE_CHANGES

@@ -68,12 +68,13 @@ def test_a_pull_request_whose_commits_github_cannot_list_in_full_is_an_error(run
     assert run.statuses()[-1] == ("error", head)
 
 
-def test_a_change_of_base_voids_the_approvals_given_before_it(run, capsys):
+@pytest.mark.parametrize("event", ["base_ref_changed", "base_ref_force_pushed"])
+def test_a_change_of_base_voids_the_approvals_given_before_it(run, capsys, event):
     head = alerting_change(run)
     run.open(head)
     run.fake.add_review(NUMBER, "dave", "APPROVED", commit=head)
     assert run.on_push(capsys)[0] == 0
-    run.fake.add_event(NUMBER, "base_ref_changed")
+    run.fake.add_event(NUMBER, event)
     code, report = run.on_push(capsys, "edited")
     assert code == 1
     [ignored] = report["ignored_signoffs"]
