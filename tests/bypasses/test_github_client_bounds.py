@@ -18,6 +18,7 @@ from urllib3.util.retry import Retry
 
 from gate.github.client import GitHub
 from gate.github.refusals import GitHubError, RateLimited
+from testing.clock import Clock
 from testing.fakegithub import REPO, FakeGitHub
 
 SHA = "a" * 40
@@ -41,21 +42,6 @@ def within(seconds: float, call: Callable[[], Any]) -> Any:
     thread.join(seconds)
     assert not thread.is_alive(), f"still waiting after {seconds} s"
     return outcome[0]
-
-
-class Clock:
-    """A sleep that only records, and a clock it moves, so waits cost no time."""
-
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def time(self) -> float:
-        return self.now
 
 
 @pytest.fixture

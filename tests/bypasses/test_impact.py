@@ -4,34 +4,15 @@ its way (an edited definition, a touched dependent under `signoff-touched: false
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
 
 from gate.main import main
 from testing.bounded import finishes
 from testing.gitrepo import GitRepo
 from testing.infra import MAP, infra_repo, upgrade
+from testing.reports import check_json, systems_by_id, write_ledger
 
 NO_TOUCHED_SIGNOFF = "policy:\n  signoff-touched: false\n"
-
-
-def _check(capsys: pytest.CaptureFixture[str], repo: GitRepo, *args: str) -> tuple[int, Any]:
-    code = main(["check", "--repo", str(repo.path), "--base", "main", "--format", "json", *args])
-    return code, json.loads(capsys.readouterr().out)
-
-
-def _systems(report: Any) -> dict[str, Any]:
-    return {s["id"]: s for s in report["systems"]}
-
-
-def _ledger(path: Path, head: str, *entries: tuple[str, str]) -> str:
-    path.write_text(
-        "".join(f'- {{system: {sid}, by: {by}, commit: "{head}"}}\n' for sid, by in entries)
-    )
-    return str(path)
 
 
 def _describe_backup(repo: GitRepo) -> str:
@@ -47,9 +28,9 @@ def test_editing_a_description_does_not_stop_the_upgrade_reaching_backup_alerts(
     repo = infra_repo(tmp_path / "repo")
     upgrade(repo)
     _describe_backup(repo)
-    code, report = _check(capsys, repo)
+    code, report = check_json(capsys, repo)
     assert code == 1
-    found = _systems(report)
+    found = systems_by_id(report)
     assert found["pg-dump-backup"]["affected"] == "touched"
     assert found["backup-alerts"]["affected"] == "impacted"
     assert found["backup-alerts"]["because"] == [["postgresql", "pg-dump-backup", "backup-alerts"]]
@@ -59,9 +40,9 @@ def test_editing_a_description_does_not_stop_the_upgrade_reaching_backup_alerts(
 def test_the_description_edit_alone_still_carries_no_impact(tmp_path, capsys):
     repo = infra_repo(tmp_path / "repo")
     _describe_backup(repo)
-    code, report = _check(capsys, repo)
+    code, report = check_json(capsys, repo)
     assert code == 1
-    assert sorted(_systems(report)) == ["dependency-map.yaml", "pg-dump-backup"]
+    assert sorted(systems_by_id(report)) == ["dependency-map.yaml", "pg-dump-backup"]
 
 
 def test_the_edited_system_passes_impact_on_only_as_an_impacted_one_does(tmp_path, capsys):
@@ -77,8 +58,8 @@ def test_the_edited_system_passes_impact_on_only_as_an_impacted_one_does(tmp_pat
     repo = infra_repo(tmp_path / "repo", map_text=text)
     upgrade(repo)
     _describe_backup(repo)
-    assert _check(capsys, repo)[0] == 1
-    found = _systems(_check(capsys, repo)[1])
+    assert check_json(capsys, repo)[0] == 1
+    found = systems_by_id(check_json(capsys, repo)[1])
     assert "backup-alerts" in found
     assert "restore-drill" not in found
 
@@ -90,32 +71,32 @@ def test_without_touched_signoffs_a_touched_dependent_reached_by_impact_needs_it
     upgrade(repo)
     repo.commit("backup follows", ("backup/backup.yml", 'pg_dump:\n  client_version: "9.6.1"\n'))
     head = repo.commit("alert on more", ("alerting/extra", "MAILTO=dba@example.com\n"))
-    ledger = _ledger(
+    ledger = write_ledger(
         tmp_path / "signoffs.yml", head, ("pg-dump-backup", "carol"), ("replica", "alice")
     )
-    code, report = _check(capsys, repo, "--signoffs", ledger)
-    found = _systems(report)
+    code, report = check_json(capsys, repo, "--signoffs", ledger)
+    found = systems_by_id(report)
     assert found["backup-alerts"]["affected"] == "touched"
     assert found["backup-alerts"]["signoff"]["required"] is True
     assert found["pg-dump-backup"]["signoff"]["required"] is True
     assert found["postgresql"]["signoff"]["required"] is False  # touched, reached by nothing
     assert report["pending"] == ["backup-alerts"]
     assert code == 1
-    ledger = _ledger(
+    ledger = write_ledger(
         tmp_path / "signoffs.yml",
         head,
         ("pg-dump-backup", "carol"),
         ("replica", "alice"),
         ("backup-alerts", "dave"),
     )
-    code, report = _check(capsys, repo, "--signoffs", ledger)
+    code, report = check_json(capsys, repo, "--signoffs", ledger)
     assert (code, report["pending"]) == (0, [])
 
 
 def test_without_touched_signoffs_a_dependent_touched_alone_still_needs_none(tmp_path, capsys):
     repo = infra_repo(tmp_path / "repo", policy=NO_TOUCHED_SIGNOFF)
     repo.commit("alert on more", ("alerting/extra", "MAILTO=dba@example.com\n"))
-    code, report = _check(capsys, repo)
+    code, report = check_json(capsys, repo)
     assert (code, report["pending"]) == (0, [])
 
 
@@ -147,9 +128,9 @@ def test_a_cycle_of_80_systems_does_not_hang_the_chain_enumeration(tmp_path, cap
     repo.checkout("-b", "change")
     repo.commit("touch two", ("s0/a", "1\n"), ("s40/a", "1\n"))
     if command == "check":
-        code, report = finishes(lambda: _check(capsys, repo))
+        code, report = finishes(lambda: check_json(capsys, repo))
         assert code == 1
-        found = _systems(report)
+        found = systems_by_id(report)
         assert len(found) == 80
         assert any(found[sid]["because"] for sid in found)
     else:

@@ -3,10 +3,8 @@ own work tree, commit ids of another length, a map path that reads as a pattern)
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,13 +14,9 @@ from testing.fakegithub import FakeGitHub
 from testing.gitrepo import GIT_ENV, GitRepo
 from testing.infra import FILES, MAP, infra_repo, upgrade
 from testing.pullrequest import Run, alerting_change
+from testing.reports import check_json
 
 OWN = "may be the change's own"
-
-
-def _check(capsys: pytest.CaptureFixture[str], repo: GitRepo, *args: str) -> tuple[int, Any]:
-    code = main(["check", "--repo", str(repo.path), "--base", "main", "--format", "json", *args])
-    return code, json.loads(capsys.readouterr().out)
 
 
 def _signoff(head: str, system: str = "backup-alerts", by: str = "dave") -> str:
@@ -33,14 +27,14 @@ def test_a_signoffs_file_the_change_writes_into_its_work_tree_is_refused(tmp_pat
     repo = infra_repo(tmp_path / "repo")
     head = repo.commit("page less", ("alerting/crontab", "MAILTO=oncall@example.com\n"))
     ledger = repo.write("signoffs.yml", _signoff(head))
-    code, report = _check(capsys, repo, "--signoffs", str(ledger))
+    code, report = check_json(capsys, repo, "--signoffs", str(ledger))
     assert code == 2
     assert OWN in report["error"]
     assert "Keep it outside the repository, or let it come from the base" in report["error"]
     # The same file outside the repository counts.
     outside = tmp_path / "signoffs.yml"
     outside.write_text(_signoff(head))
-    assert _check(capsys, repo, "--signoffs", str(outside))[0] == 0
+    assert check_json(capsys, repo, "--signoffs", str(outside))[0] == 0
 
 
 def test_a_signoffs_file_the_change_commits_is_refused(tmp_path, capsys):
@@ -50,7 +44,7 @@ def test_a_signoffs_file_the_change_commits_is_refused(tmp_path, capsys):
     repo.checkout("-B", "change")
     head = repo.commit("page less", ("alerting/crontab", "MAILTO=oncall@example.com\n"))
     repo.commit("sign it", ("signoffs.yml", _signoff(head)))
-    code, report = _check(capsys, repo, "--signoffs", str(repo.path / "signoffs.yml"))
+    code, report = check_json(capsys, repo, "--signoffs", str(repo.path / "signoffs.yml"))
     assert code == 2
     assert "is not the same as signoffs.yml at the base commit" in report["error"]
 
@@ -62,7 +56,7 @@ def test_a_signoffs_file_as_the_base_has_it_is_read(tmp_path, capsys):
     repo.commit("ledger", ("records/signoffs.yml", _signoff(first)))
     repo.checkout("-B", "change")
     repo.commit("page less", ("alerting/crontab", "MAILTO=oncall@example.com\n"))
-    code, report = _check(capsys, repo, "--signoffs", str(repo.path / "records/signoffs.yml"))
+    code, report = check_json(capsys, repo, "--signoffs", str(repo.path / "records/signoffs.yml"))
     assert code == 1
     [ignored] = report["ignored_signoffs"]
     assert ignored["reason"].startswith(f"given for {first[:12]}")
@@ -74,7 +68,7 @@ def test_a_link_in_the_work_tree_to_a_file_outside_it_is_refused(tmp_path, capsy
     outside = tmp_path / "elsewhere.yml"
     outside.write_text(_signoff(head))
     link = repo.symlink("signoffs.yml", str(outside))
-    code, report = _check(capsys, repo, "--signoffs", str(link))
+    code, report = check_json(capsys, repo, "--signoffs", str(link))
     assert code == 2
     assert OWN in report["error"]
 
@@ -85,7 +79,7 @@ def test_a_link_outside_to_a_file_in_the_work_tree_is_refused(tmp_path, capsys):
     inside = repo.write("notes/signed.yml", _signoff(head))
     link = tmp_path / "signoffs.yml"
     link.symlink_to(inside)
-    code, report = _check(capsys, repo, "--signoffs", str(link))
+    code, report = check_json(capsys, repo, "--signoffs", str(link))
     assert code == 2
     assert "notes/signed.yml" in report["error"]
 
@@ -95,7 +89,7 @@ def test_a_map_file_in_the_work_tree_is_used_only_as_the_base_has_it(tmp_path, c
     lax = MAP.replace("{policy}", "").replace('        requires: ">={major}"\n', "")
     upgrade(repo)
     repo.write("org/map.yaml", lax)  # not committed: only the work tree holds it
-    code, report = _check(capsys, repo, "--map-file", str(repo.path / "org/map.yaml"))
+    code, report = check_json(capsys, repo, "--map-file", str(repo.path / "org/map.yaml"))
     assert code == 2
     assert "--map-file" in report["error"]
     assert OWN in report["error"]
@@ -106,7 +100,7 @@ def test_a_map_file_in_the_work_tree_is_used_only_as_the_base_has_it(tmp_path, c
     repo.checkout("change")
     merged = repo.run("merge", "--no-edit", "main", check=False)
     assert merged.returncode == 0, merged
-    code, report = _check(capsys, repo, "--map-file", str(repo.path / "org/map.yaml"))
+    code, report = check_json(capsys, repo, "--map-file", str(repo.path / "org/map.yaml"))
     assert code == 1
     assert report["map"]["source"].endswith("org/map.yaml")
     # validate reads one anywhere
@@ -151,11 +145,11 @@ def test_a_sha256_repository_takes_signoffs_by_its_64_digit_commit_ids(tmp_path,
     assert len(head) == 64
     ledger = tmp_path / "signoffs.yml"
     ledger.write_text(_signoff(head))
-    code, report = _check(capsys, repo, "--signoffs", str(ledger))
+    code, report = check_json(capsys, repo, "--signoffs", str(ledger))
     assert (code, report["pending"]) == (0, [])
     # A 40-digit prefix of it names no commit of this repository.
     ledger.write_text(_signoff(head[:40]))
-    code, report = _check(capsys, repo, "--signoffs", str(ledger))
+    code, report = check_json(capsys, repo, "--signoffs", str(ledger))
     assert (code, report["pending"]) == (1, ["backup-alerts"])
 
 
@@ -175,7 +169,7 @@ def test_a_map_path_with_a_bracket_is_its_own_path_and_its_edits_need_the_map_ow
     repo.commit(
         "add mallory", (name, text.replace('"alice", "bob"]', '"alice", "bob", "mallory"]'))
     )
-    code, report = _check(capsys, repo, "--map", name)
+    code, report = check_json(capsys, repo, "--map", name)
     assert code == 1
     assert report["pending"] == [name]
 
@@ -186,6 +180,6 @@ def test_a_map_path_with_a_bracket_is_its_own_path_and_its_edits_need_the_map_ow
 def test_a_map_path_with_a_wildcard_touches_no_other_file(tmp_path, capsys, name, other):
     repo = _map_at(tmp_path, name)
     repo.commit("other", (other, "x: 1\n"))
-    code, report = _check(capsys, repo, "--map", name)
+    code, report = check_json(capsys, repo, "--map", name)
     assert (code, report["systems"]) == (0, [])
     assert report["unmapped"] == [other]

@@ -3,31 +3,13 @@ another spelling, a co-owner team only GitHub can read)."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from gate.main import main
 from testing.gitrepo import GitRepo
 from testing.infra import MAP, infra_repo, upgrade
-
-
-def _check(capsys: pytest.CaptureFixture[str], repo: GitRepo, *args: str) -> tuple[int, Any]:
-    code = main(["check", "--repo", str(repo.path), "--base", "main", "--format", "json", *args])
-    return code, json.loads(capsys.readouterr().out)
-
-
-def _systems(report: Any) -> dict[str, Any]:
-    return {s["id"]: s for s in report["systems"]}
-
-
-def _ledger(path: Path, head: str, *entries: tuple[str, str]) -> str:
-    path.write_text(
-        "".join(f'- {{system: {sid}, by: "{by}", commit: "{head}"}}\n' for sid, by in entries)
-    )
-    return str(path)
+from testing.reports import check_json, systems_by_id, write_ledger
 
 
 @pytest.mark.parametrize("author", ["@carol", "Carol", "carol", "@Carol", " @carol "])
@@ -36,10 +18,10 @@ def test_the_author_cannot_sign_off_their_own_change_however_the_login_is_writte
 ):
     repo = infra_repo(tmp_path / "repo")
     head = repo.commit("backup", ("backup/backup.yml", 'pg_dump:\n  client_version: "9.2.24"\n'))
-    ledger = _ledger(
+    ledger = write_ledger(
         tmp_path / "signoffs.yml", head, ("pg-dump-backup", "carol"), ("backup-alerts", "dave")
     )
-    code, report = _check(capsys, repo, "--signoffs", ledger, "--author", author)
+    code, report = check_json(capsys, repo, "--signoffs", ledger, "--author", author)
     assert code == 1
     assert report["pending"] == ["pg-dump-backup"]
     [ignored] = report["ignored_signoffs"]
@@ -50,7 +32,7 @@ def test_the_author_cannot_sign_off_their_own_change_however_the_login_is_writte
 def test_an_author_that_is_no_login_is_an_error(tmp_path, capsys, author):
     repo = infra_repo(tmp_path / "repo")
     repo.commit("backup", ("backup/backup.yml", 'pg_dump:\n  client_version: "9.2.24"\n'))
-    code, report = _check(capsys, repo, "--author", author)
+    code, report = check_json(capsys, repo, "--author", author)
     assert code == 2
     assert "is not a GitHub login" in report["error"]
 
@@ -76,9 +58,9 @@ def test_a_co_owner_team_only_github_can_read_leaves_a_listed_owners_local_signo
 ):
     repo = _co_owned(tmp_path, "any")
     head = repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
-    ledger = _ledger(tmp_path / "signoffs.yml", head, ("postgresql", "alice"))
-    code, report = _check(capsys, repo, "--signoffs", ledger)
-    found = _systems(report)
+    ledger = write_ledger(tmp_path / "signoffs.yml", head, ("postgresql", "alice"))
+    code, report = check_json(capsys, repo, "--signoffs", ledger)
+    found = systems_by_id(report)
     assert found["postgresql"]["signoff"]["satisfied"] is True
     assert [s["by"] for s in found["postgresql"]["signoff"]["by"]] == ["alice"]
     assert "postgresql" not in report["pending"]
@@ -88,8 +70,8 @@ def test_a_co_owner_team_only_github_can_read_leaves_a_listed_owners_local_signo
 def test_when_every_owner_team_must_sign_a_team_only_github_can_read_is_an_error(tmp_path, capsys):
     repo = _co_owned(tmp_path, "all")
     head = repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
-    ledger = _ledger(tmp_path / "signoffs.yml", head, ("postgresql", "alice"))
-    code, report = _check(capsys, repo, "--signoffs", ledger)
+    ledger = write_ledger(tmp_path / "signoffs.yml", head, ("postgresql", "alice"))
+    code, report = check_json(capsys, repo, "--signoffs", ledger)
     assert code == 2
     assert "team 'dba-github' is defined by the GitHub team acme/dba" in report["error"]
     assert "--github" in report["error"]
@@ -99,8 +81,8 @@ def test_a_signer_only_github_could_place_in_a_team_is_an_error_locally(tmp_path
     repo = _co_owned(tmp_path, "any")
     upgrade(repo)
     head = repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
-    ledger = _ledger(tmp_path / "signoffs.yml", head, ("postgresql", "zoe"))
-    code, report = _check(capsys, repo, "--signoffs", ledger)
+    ledger = write_ledger(tmp_path / "signoffs.yml", head, ("postgresql", "zoe"))
+    code, report = check_json(capsys, repo, "--signoffs", ledger)
     assert code == 2
     assert "whether zoe belongs to it" in report["error"]
 
@@ -108,6 +90,6 @@ def test_a_signer_only_github_could_place_in_a_team_is_an_error_locally(tmp_path
 def test_without_signoffs_a_team_only_github_can_read_is_waited_for(tmp_path, capsys):
     repo = _co_owned(tmp_path, "all")
     repo.commit("tune", ("cookbooks/postgresql/recipe.rb", "# tuned\n"))
-    code, report = _check(capsys, repo)
+    code, report = check_json(capsys, repo)
     assert code == 1
-    assert _systems(report)["postgresql"]["signoff"]["waiting_for"] == ["dba", "dba-github"]
+    assert systems_by_id(report)["postgresql"]["signoff"]["waiting_for"] == ["dba", "dba-github"]

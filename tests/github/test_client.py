@@ -12,24 +12,10 @@ import pytest
 from gate.errors import GateError
 from gate.github.client import GitHub
 from gate.github.refusals import GitHubError, RateLimited
+from testing.clock import Clock
 from testing.fakegithub import REPO, FakeGitHub
 
 SHA = "a" * 40
-
-
-class Clock:
-    """A sleep that only records, and a clock it moves, so waits cost no time."""
-
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-        self.slept: list[float] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def time(self) -> float:
-        return self.now
 
 
 def request(
