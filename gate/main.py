@@ -7,10 +7,11 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from gate import DEFAULT_MAP_PATH, __version__
 from gate.errors import EXIT_CRASH, EXIT_ERROR, GateError
+from gate.workflow_commands import stdout_is_a_pipe, stop_workflow_commands
 
 FORMATS = ("text", "json", "markdown", "html")
 
@@ -54,7 +55,7 @@ def entry() -> None:
     # One short run over a map of up to hundreds of thousands of objects: the cyclic collector
     # would walk them all, again and again, to free next to nothing before the process ends.
     gc.disable()
-    resume = _stop_workflow_commands(os.environ)
+    resume = stop_workflow_commands(os.environ)
     try:
         code = main()
     except SystemExit as stop:  # how argparse ends --help, --version and usage errors
@@ -71,43 +72,10 @@ def entry() -> None:
         )
         code = EXIT_ERROR
     with contextlib.suppress(OSError):  # stderr is where it would be told: the exit code tells it
-        if resume and not _stdout_is_a_pipe():
+        if resume and not stdout_is_a_pipe():
             sys.stderr.write(resume)
         sys.stderr.flush()
     os._exit(code)
-
-
-def _stop_workflow_commands(environ: Mapping[str, str]) -> str:
-    """In GitHub Actions, nothing the gate prints is a workflow command; the line resuming them.
-
-    Paths, versions and messages quoting a change reach the step's log, where a line such as
-    `::add-mask::` or `##[set-env ...]` anywhere in it would be obeyed. The markers go to
-    stderr, which the runner logs with stdout: a report on stdout may be piped into another
-    program, which must get it unchanged. The runner reads the two streams on two threads, so
-    a resume on stderr could be read before the end of a report on stdout: when stdout is a
-    pipe (the runner's, or another program's), commands stay stopped for the rest of the step.
-    https://docs.github.com/en/actions/reference/workflow-commands-for-github-actions#stopping-and-starting-workflow-commands
-    """
-    if environ.get("GITHUB_ACTIONS") != "true":
-        return ""
-    import secrets
-
-    token = secrets.token_hex(16)
-    try:
-        sys.stderr.write(f"::stop-commands::{token}\n")
-        sys.stderr.flush()
-    except OSError:
-        return ""  # no log to protect
-    return f"::{token}::\n"
-
-
-def _stdout_is_a_pipe() -> bool:
-    import stat
-
-    try:
-        return stat.S_ISFIFO(os.fstat(1).st_mode) or stat.S_ISSOCK(os.fstat(1).st_mode)
-    except OSError:
-        return False  # no stdout: nothing of the report is in the log
 
 
 def _report_error(message: str, wants_json: bool, output: str | None) -> None:

@@ -10,7 +10,7 @@ every module below it (gate.git is gate/git/ whole), and a module belongs to the
 the longest name that covers it:
 
     gate, gate.errors, gate.tuples, gate.output,  the version, errors, records, printing,
-    gate.files                                    reading a given file
+    gate.files, gate.workflow_commands            reading a given file, the Actions log
     gate.git                                      git: refs, the change, files at commits
     gate.report.records, gate.report.words        the report's records and its words
     gate.paths                                    path patterns and matching
@@ -41,7 +41,14 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "gate"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("gate", "gate.errors", "gate.tuples", "gate.output", "gate.files"),
+    (
+        "gate",
+        "gate.errors",
+        "gate.tuples",
+        "gate.output",
+        "gate.files",
+        "gate.workflow_commands",
+    ),
     ("gate.git",),
     ("gate.report.records", "gate.report.words"),
     ("gate.paths",),
