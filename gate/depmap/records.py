@@ -74,6 +74,14 @@ class KeyRule(NamedTuple):
         return tuple.__hash__(self)
 
 
+def is_dockerfile(file: str) -> bool:
+    """Dockerfile, Containerfile, Dockerfile.dev, dev.Dockerfile ...; anything else is YAML."""
+    name = file.rpartition("/")[2].lower()
+    if name.endswith((".yml", ".yaml", ".json")):
+        return False
+    return "dockerfile" in name or "containerfile" in name
+
+
 class ImageRule(NamedTuple):
     """The version is the tag of every reference to a container image in the file."""
 
@@ -85,6 +93,17 @@ class ImageRule(NamedTuple):
     def written(self) -> tuple[str, str]:
         """The rule as the map writes it: ("image", its value)."""
         return "image", self.image
+
+    @property
+    def env_file(self) -> str | None:
+        """The `.env` beside a compose file, whose values Compose puts in `${VAR:-default}`
+        before the default; None for a Dockerfile.
+        https://docs.docker.com/compose/how-tos/environment-variables/variable-interpolation/
+        """
+        if is_dockerfile(self.file):
+            return None
+        directory = self.file.rpartition("/")[0]
+        return f"{directory}/.env" if directory else ".env"
 
     # Compared as tuples, a key rule would equal an image rule with the same strings.
     def __eq__(self, other: object) -> bool:
@@ -123,10 +142,17 @@ class System(NamedTuple):
 
     @property
     def patterns(self) -> tuple[str, ...]:
-        """Every pattern whose match touches this system, the version file included."""
+        """Every pattern whose match touches this system, the files its version is read from
+        included (a compose file's `.env` too)."""
         if self.version is None:
             return self.paths
-        return (*self.paths, "/" + self.version.file)
+        return (*self.paths, *("/" + file for file in rule_files(self.version)))
+
+
+def rule_files(spec: VersionSpec) -> tuple[str, ...]:
+    """The files a version rule reads: its file, and for an image in YAML the `.env` beside it."""
+    env = spec.env_file if isinstance(spec, ImageRule) else None
+    return (spec.file,) if env is None else (spec.file, env)
 
 
 pickled_as_tuples(PatternRule, KeyRule, ImageRule, Edge, System)

@@ -7,10 +7,10 @@ import re
 import time
 from collections.abc import Iterable, Mapping
 
-from gate.depmap.records import ImageRule, KeyRule, PatternRule, VersionSpec
+from gate.depmap.records import ImageRule, KeyRule, PatternRule, VersionSpec, is_dockerfile
 from gate.errors import MapError
 from gate.versions.found import Found, Lines, Unreadable, decoded_text, line_of
-from gate.versions.image import by_image, is_dockerfile
+from gate.versions.image import by_image
 
 # Processor time a pattern may take on one file: far above any real file's need.
 MAX_SECONDS = 1.0
@@ -22,9 +22,12 @@ class PatternTooSlow(Unreadable):
     """The pattern's matching took longer than MAX_SECONDS: the file is never read."""
 
 
-def found(spec: VersionSpec, data: bytes, *, first: bool = False) -> list[Found]:
+def found(
+    spec: VersionSpec, data: bytes, *, first: bool = False, env: bytes | None = None
+) -> list[Found]:
     """Every candidate the rule finds, in file order; never empty (Unreadable instead). With
-    `first`, a pattern stops at its first match (an image's references all count).
+    `first`, a pattern stops at its first match (an image's references all count); `env` is
+    the `.env` beside a compose file, when there is one.
 
     A candidate holding whitespace or a control character is no version: it would reach
     reports as text the change chose, so it is refused here.
@@ -34,7 +37,9 @@ def found(spec: VersionSpec, data: bytes, *, first: bool = False) -> list[Found]
     elif isinstance(spec, KeyRule):
         results = [_by_key(spec.key, spec.file, data)]
     else:
-        results = by_image(spec.image, spec.file, data)
+        from gate.versions.dotenv import variables
+
+        results = by_image(spec.image, spec.file, data, None if env is None else variables(env))
     for result in results:
         # Every whitespace character but the space is unprintable to Python.
         written = result.text + result.suffix

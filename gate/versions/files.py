@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from gate.depmap.records import System
+from gate.depmap.records import System, rule_files
 from gate.errors import GateError
 from gate.git import blobs
 from gate.git.tree import Entry
@@ -91,4 +91,11 @@ def load_parsers(systems: Mapping[str, System]) -> None:
 
 
 def _declared_files(systems: Mapping[str, System]) -> set[str]:
-    return {system.version.file for system in systems.values() if system.version is not None}
+    """Every file a version is read from: the declared ones, and the `.env` beside a compose
+    file (a missing one reads as None)."""
+    return {
+        file
+        for system in systems.values()
+        if system.version is not None
+        for file in rule_files(system.version)
+    }

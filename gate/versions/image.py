@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from gate.depmap.records import is_dockerfile
 from gate.versions import dockerfile, yaml_images
 from gate.versions.dockerfile import Reference
 from gate.versions.found import Found, Unreadable, decoded_text
@@ -19,31 +20,28 @@ _UNRESOLVED = "\0"
 _PRE_RELEASE_PART = re.compile(r"(?:a|alpha|b|beta|rc)(?:\.?[0-9]+)?", re.IGNORECASE)
 
 
-def is_dockerfile(file: str) -> bool:
-    """Dockerfile, Containerfile, Dockerfile.dev, dev.Dockerfile ...; anything else is YAML."""
-    name = file.rpartition("/")[2].lower()
-    if name.endswith((".yml", ".yaml", ".json")):
-        return False
-    return "dockerfile" in name or "containerfile" in name
-
-
-def references(file: str, data: bytes) -> list[Reference]:
+def references(
+    file: str, data: bytes, env: Mapping[str, str | None] | None = None
+) -> list[Reference]:
     """Every image reference in the file's structure: FROM instructions of a Dockerfile, the
-    values of `image` keys of a YAML file."""
+    values of `image` keys of a YAML file, with the variables `env` (its `.env`) sets."""
     text = decoded_text(data)
     if is_dockerfile(file):
         return dockerfile.from_references(text)
-    return [Reference(value, line, {}) for value, line in yaml_images.image_values(text)]
+    known = env or {}
+    return [Reference(value, line, known) for value, line in yaml_images.image_values(text)]
 
 
-def by_image(image: str, file: str, data: bytes) -> list[Found]:
+def by_image(
+    image: str, file: str, data: bytes, env: Mapping[str, str | None] | None = None
+) -> list[Found]:
     wanted = tuple(part for part in image.lower().split("/") if part)
     if not wanted:
         raise Unreadable("the image name is empty; name the image, such as 'postgres'")
     results: list[Found] = []
     unsure: list[str] = []
     canonical: dict[str, tuple[str, ...]] = {}  # a file names few images, many times
-    for reference, line, arguments in references(file, data):
+    for reference, line, arguments in references(file, data, env):
         resolved, unresolved = _substituted(reference, arguments)
         name, tag, digest = _split_reference(resolved)
         if name not in canonical:
@@ -98,8 +96,8 @@ def _substituted(reference: str, known: Mapping[str, str | None]) -> tuple[str, 
         current = known.get(name)
         operator, word = match["operator"], match["word"] or ""
         if operator in (":-", "-") and not current:
-            # Compose reads values from the environment and .env, which the gate cannot see;
-            # the default written in the file is what the repository itself declares.
+            # Compose reads values from the environment, which the gate cannot see, then from
+            # the .env beside the file (`known`), then the default written in the file.
             return word
         if operator in (":+", "+"):
             return word if current else ""

@@ -15,9 +15,15 @@ class VersionUnreadable(GateError):
 
 
 def read_version(
-    spec: VersionSpec, data: bytes | None, *, system: str, commit_label: str
+    spec: VersionSpec,
+    data: bytes | None,
+    *,
+    system: str,
+    commit_label: str,
+    env: bytes | None = None,
 ) -> Version:
-    """The version `spec` declares in `data` (the file at a commit; None: no such file).
+    """The version `spec` declares in `data` (the file at a commit; None: no such file), with
+    `env` the `.env` beside a compose file at that commit (None: none there).
 
     With `select: max | min` every match must read under the scheme and the order is the
     scheme's, never the text's ("11" > "9.6"). Every reference to an `image:` must name a
@@ -31,7 +37,7 @@ def read_version(
     try:
         if data is None:
             raise Unreadable("the file does not exist; add it or correct version.file in the map")
-        every = extract.found(spec, data, first=select == "first")
+        every = extract.found(spec, data, first=select == "first", env=env)
         if isinstance(spec, ImageRule):
             _one_tag(spec.file, every)
         candidates = [

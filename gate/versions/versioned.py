@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from gate.depmap.records import System
+from gate.depmap.records import System, rule_files
 from gate.errors import GateError
 from gate.report.records import VersionChange
 from gate.versions.files import Content, VersionFiles
@@ -55,25 +55,35 @@ class Versions:
         key = (sid, which)
         if key not in self._read:
             spec = self._systems[sid].version
+            files = rule_files(spec) if spec is not None else ()
             if spec is None:
                 self._read[key] = None
-            elif which == "base" and spec.file not in self._files["base"]:
+            elif which == "base" and not any(file in self._files["base"] for file in files):
                 # The same bytes as at head: the same version, or none where head has none.
                 try:
                     self._read[key] = self._version(sid, "head")
                 except VersionUnreadable:
                     self._read[key] = None
             else:
-                data = _content(self._files[which][spec.file])
+                data, *env = (_content(self._file(which, file)) for file in files)
                 label = f"{which} {self._commits[which][:12]}"
                 try:
-                    self._read[key] = read_version(spec, data, system=sid, commit_label=label)
+                    self._read[key] = read_version(
+                        spec, data, system=sid, commit_label=label, env=env[0] if env else None
+                    )
                 except VersionUnreadable:
                     # At the merge base an unreadable version is an absent one: "added".
                     if which == "head":
                         raise
                     self._read[key] = None
         return self._read[key]
+
+    def _file(self, which: str, file: str) -> Content:
+        """A file at the merge base or head; at the base one the change leaves alone is the
+        same as at head (only the touched ones were read there)."""
+        if which == "base" and file not in self._files["base"]:
+            return self._files["head"][file]
+        return self._files[which][file]
 
 
 def _content(data: Content) -> bytes | None:

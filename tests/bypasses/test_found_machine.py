@@ -196,25 +196,49 @@ def test_a_signoffs_file_reached_through_a_bind_mount_of_the_work_tree_is_refuse
     assert f"lies inside the work tree {repo.path}" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the image reader takes ${VAR:-default} as its default; Compose takes VAR from the"
-    " .env file beside the compose file first, which the gate does not read",
-)
-def test_a_compose_env_file_that_sets_the_tag_variable_is_not_hidden_by_the_default(
-    tmp_path, capsys
-):
+def _compose_repo(tmp_path: Path, compose_file: str, paths: str) -> GitRepo:
+    """The infra map, PostgreSQL's version an image rule on `compose_file`, its paths `paths`."""
     text = MAP.replace("{policy}", "").replace(
-        OMNIBUS_RULE, IMAGE_RULE.replace("db/Dockerfile", "db/compose.yml")
+        OMNIBUS_RULE, IMAGE_RULE.replace("db/Dockerfile", compose_file)
     )
-    text = text.replace('      - "cookbooks/postgresql/"\n', '      - "db/"\n')
+    text = text.replace('      - "cookbooks/postgresql/"\n', paths)
     repo = infra_repo(tmp_path, map_text=text)
     repo.checkout("main")
     compose = "services:\n  db:\n    image: postgres:${PG_TAG:-9.2.18}\n"
-    repo.commit("compose", ("db/compose.yml", compose))
+    repo.commit("compose", (compose_file, compose))
     repo.checkout("change")
     repo.git("reset", "-q", "--hard", "main")
-    repo.commit("upgrade through .env", ("db/.env", "PG_TAG=9.6.1\n"))
+    return repo
+
+
+@pytest.mark.parametrize(
+    ("compose_file", "paths", "env_file"),
+    [
+        ("db/compose.yml", '      - "db/"\n', "db/.env"),
+        # The .env at the top, which no system lists: it is read with the compose file beside
+        # it, and touches that system as its version file does.
+        ("compose.yml", "", ".env"),
+    ],
+)
+def test_a_compose_env_file_that_sets_the_tag_variable_is_not_hidden_by_the_default(
+    tmp_path, capsys, compose_file, paths, env_file
+):
+    repo = _compose_repo(tmp_path, compose_file, paths)
+    repo.commit("upgrade through .env", (env_file, "# pinned\nexport PG_TAG='9.6.1'\n"))
     code, out, _ = _check(repo, capsys, "--format", "json")
     report = json.loads(out)
-    assert code == 2 or report["systems"][0]["version"]["after"] == "9.6.1", out
+    systems = {s["id"]: s for s in report["systems"]}
+    assert systems["postgresql"]["version"]["before"] == "9.2.18", out
+    assert systems["postgresql"]["version"]["after"] == "9.6.1", out
+    assert systems["postgresql"]["version"]["bump"] == "major"
+    assert systems["pg-dump-backup"]["violations"], out  # pg_dump 9.2 cannot dump 9.6
+    assert code == 1
+    assert report["unmapped"] == []
+
+
+def test_without_a_value_in_the_env_file_the_default_is_the_version(tmp_path, capsys):
+    repo = _compose_repo(tmp_path, "db/compose.yml", '      - "db/"\n')
+    repo.commit("other settings", ("db/.env", "OTHER=1\n"))
+    code, out, _ = _check(repo, capsys, "--format", "json")
+    version = {s["id"]: s for s in json.loads(out)["systems"]}["postgresql"]["version"]
+    assert (version["before"], version["after"], version["bump"]) == ("9.2.18", "9.2.18", None)
