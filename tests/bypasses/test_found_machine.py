@@ -240,5 +240,9 @@ def test_without_a_value_in_the_env_file_the_default_is_the_version(tmp_path, ca
     repo = _compose_repo(tmp_path, "db/compose.yml", '      - "db/"\n')
     repo.commit("other settings", ("db/.env", "OTHER=1\n"))
     code, out, _ = _check(repo, capsys, "--format", "json")
-    version = {s["id"]: s for s in json.loads(out)["systems"]}["postgresql"]["version"]
+    systems = {s["id"]: s for s in json.loads(out)["systems"]}
+    version = systems["postgresql"]["version"]
     assert (version["before"], version["after"], version["bump"]) == ("9.2.18", "9.2.18", None)
+    assert code == 1  # the .env is one of PostgreSQL's files: the change touches it
+    assert systems["postgresql"]["affected"] == "touched"
+    assert not systems["pg-dump-backup"]["violations"]
