@@ -119,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--advisory",
         action="store_true",
-        help="exit 0 when blocked (pre-push use); errors still exit 2",
+        help="exit 0 when blocked (a pre-push hook, a rollout with --github); errors still exit 2",
     )
     check.add_argument(
         "--evidence", metavar="FILE", help="write a JSON evidence record of this evaluation"
@@ -243,7 +243,6 @@ def _check(
             ("--base", base is not None),
             ("--head", head != "HEAD"),
             ("--author", author is not None),
-            ("--advisory", advisory),
         )
         given = [option for option, is_set in ignored if is_set]
         if given:
@@ -262,6 +261,7 @@ def _check(
             evidence=evidence,
             deepen=deepen,
             signoffs=signoffs,
+            advisory=advisory,
         )
     from gate.check import Change, check
     from gate.errors import EXIT_PASS

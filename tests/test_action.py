@@ -329,3 +329,17 @@ def test_install_false_without_a_gate_fails_closed(setup):
     assert code == 2
     assert "no gate is on PATH" in log
     assert outputs["verdict"] == ""
+
+
+@pytest.mark.parametrize(("advisory", "code"), [("true", 0), ("false", 1), ("yes", 2)])
+def test_the_advisory_input_passes_a_blocked_job_and_nothing_else(setup, advisory, code):
+    fake, _, _, pull, runner = setup
+    inputs = {"token": "t", "install": "false", "advisory": advisory}
+    event = fakegithub.pull_request_event(pull)
+    got, outputs, log = runner.run(
+        "pull_request_target", event, inputs, VENV_BIN + ":" + SYSTEM_PATH
+    )
+    assert got == code, log
+    if code != 2:
+        assert outputs["verdict"] == "blocked"  # the verdict is the same either way
+        assert fake.posted_statuses()[-1]["state"] == "failure"

@@ -234,9 +234,7 @@ def test_explain_reach_follows_on_filters(tmp_path, capsys):
     assert "a major upgrade here reaches: cache\n" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(
-    "option", [["--base", "main"], ["--head", "feature"], ["--author", "x"], ["--advisory"]]
-)
+@pytest.mark.parametrize("option", [["--base", "main"], ["--head", "feature"], ["--author", "x"]])
 def test_github_mode_refuses_options_it_would_ignore(tmp_path, capsys, option):
     assert main(["check", "--github", "--repo", str(tmp_path), *option]) == 2
     assert f"drop {option[0]}" in capsys.readouterr().err

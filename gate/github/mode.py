@@ -34,8 +34,13 @@ def check_pull_request(
     evidence: str | None,
     deepen: bool,
     signoffs: str | None,
+    advisory: bool = False,
 ) -> int:
     """Evaluate the event's open pull request; post the verdict back to it; exit with it.
+
+    With `advisory` a blocked pull request exits 0 (errors still exit 2): the status, the
+    comment, the summary and the outputs say what they would say otherwise, and the comment
+    says it is advisory. For a rollout before the status is made required.
 
     A run that cannot decide (any error or crash) replaces the gate's verdict on a head that
     is still current with `error`, so no earlier `success` stands for it.
@@ -77,7 +82,9 @@ def check_pull_request(
             if passed
             else None
         )
-        post_verdict(writers, actions, pull, report, evaluation, identity, blocked)
+        post_verdict(
+            writers, actions, pull, report, evaluation, identity, blocked, advisory=advisory
+        )
         if passed and blocked is None:
             # Another pull request with this head, given it or revoked while this run
             # evaluated, may have had its own run post `failure` before this `success`: the
@@ -98,10 +105,14 @@ def check_pull_request(
     from gate.report.render import render
 
     write_text(render(report, form), output)
+    code = report.exit_code
     if blocked is not None:
         sys.stderr.write(f"gate: {sibling_line(blocked)}\n")
-        return EXIT_BLOCKED
-    return report.exit_code
+        code = EXIT_BLOCKED
+    if advisory and code == EXIT_BLOCKED:
+        sys.stderr.write("gate: advisory: the pull request is blocked; the job passes anyway\n")
+        return EXIT_PASS
+    return code
 
 
 def post_verdict(
@@ -112,6 +123,8 @@ def post_verdict(
     evaluation: Evaluation,
     identity: Identity,
     blocked: Blocked | None,
+    *,
+    advisory: bool = False,
 ) -> None:
     """The comment, the job's summary and outputs; last, once the head is confirmed, the status.
 
@@ -121,11 +134,13 @@ def post_verdict(
     from gate.report import comment
 
     asked, stale = evaluation.ask, evaluation.stale_signoffs
-    body = comment.render(report, ask=asked, stale_signoffs=stale)
+    body = comment.render(report, ask=asked, stale_signoffs=stale, advisory=advisory)
     comment_url = update_comment(
         writers.github, pull, body, evaluation.comments, mine=identity.wrote
     )
-    summary = comment.render(report, ask=asked, stale_signoffs=stale, marker=False)
+    summary = comment.render(
+        report, ask=asked, stale_signoffs=stale, marker=False, advisory=advisory
+    )
     outputs = outcome_outputs(report)
     state, line = state_of(report), description(report)
     if blocked is not None:

@@ -20,6 +20,10 @@ MARKER = "<!-- change-impact-gate -->"
 # GitHub refuses comments over 65536 characters; what is cut first when a report is that long.
 MAX_BODY = 60000
 MAX_IGNORED = 30
+ADVISORY = (
+    "Advisory: the gate is being rolled out, so this job passes whatever the verdict; the"
+    " status says what the gate will require once it is made a required check."
+)
 REASON_CHARS = 300  # why a sign-off does not count: the gate's words, quoting the comment
 
 
@@ -29,12 +33,17 @@ def render(
     ask: Mapping[str, tuple[str, ...]] | None = None,
     stale_signoffs: str = "head",
     marker: bool = True,
+    advisory: bool = False,
 ) -> str:
-    """The comment body. `ask` maps an owner entry (team key or @login) to the people to ask."""
+    """The comment body. `ask` maps an owner entry (team key or @login) to the people to ask;
+    `advisory`: the job passes whatever the verdict, and the comment says so."""
     people = ask or {}
     body = _body(report, people, stale_signoffs, details=True)
     if len(body) > MAX_BODY:
         body = _body(report, people, stale_signoffs, details=False)
+    if advisory:
+        title_line, _, rest = body.partition("\n")
+        body = f"{title_line}\n\n{ADVISORY}\n{rest}"
     return (MARKER + "\n" if marker else "") + body
 
 

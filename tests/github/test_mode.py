@@ -326,3 +326,36 @@ def test_a_bound_the_client_cannot_take_is_an_error(run, capsys, monkeypatch, na
     code, _ = run.on_push(capsys)
     assert code == 2
     assert message in run.err
+
+
+def test_advisory_passes_the_job_and_says_everything_else_as_it_would(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+    run.event("pull_request_target", fakegithub.pull_request_event(run.pull))
+    code, report = run.check(capsys, "--advisory")
+    assert code == 0
+    assert report is not None
+    assert report["verdict"] == "blocked"  # the report, status and outputs say what they would
+    assert run.last_status()["state"] == "failure"
+    assert run.output_values()["verdict"] == "blocked"
+    [mine] = run.comments()
+    assert "\nAdvisory: " in mine["body"]
+    assert "Advisory: " in run.summary.read_text()
+    assert "advisory: the pull request is blocked" in run.err
+
+
+def test_advisory_still_fails_an_error(run, capsys):
+    head = alerting_change(run)
+    run.open(head)
+    run.fake.fail("GET", "/reviews$", status=502, times=None)
+    run.event("pull_request_target", fakegithub.pull_request_event(run.pull))
+    code, _ = run.check(capsys, "--advisory")
+    assert code == 2
+    assert run.statuses()[-1] == ("error", head)
+
+
+def test_without_advisory_the_comment_says_nothing_of_it(run, capsys):
+    run.open(alerting_change(run))
+    assert run.on_push(capsys)[0] == 1
+    [mine] = run.comments()
+    assert "Advisory" not in mine["body"]
