@@ -7,10 +7,10 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from gate import DEFAULT_MAP_PATH, __version__
-from gate.errors import EXIT_CRASH, EXIT_ERROR, GateError
+from gate.errors import EXIT_BLOCKED, EXIT_CRASH, EXIT_ERROR, EXIT_PASS, GateError
 from gate.workflow_commands import stdout_is_a_pipe, stop_workflow_commands
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -120,6 +120,12 @@ def _parser() -> argparse.ArgumentParser:
         "--advisory",
         action="store_true",
         help="exit 0 when blocked (a pre-push hook, a rollout with --github); errors still exit 2",
+    )
+    check.add_argument(
+        "--pre-push",
+        action="store_true",
+        help="as pre-commit's pre-push hook: check the commit being pushed (PRE_COMMIT_TO_REF),"
+        " advisory",
     )
     check.add_argument(
         "--evidence", metavar="FILE", help="write a JSON evidence record of this evaluation"
@@ -235,9 +241,18 @@ def _check(
     output: str | None,
     deepen: bool,
     advisory: bool,
+    pre_push: bool,
     evidence: str | None,
     github: bool,
 ) -> int:
+    if pre_push:
+        if github or head != "HEAD":
+            raise GateError("--pre-push checks the commit being pushed; drop --github and --head")
+        pushed = _pushed_commit(os.environ)
+        if pushed is None:
+            print("gate: the push deletes a branch: no change to check")
+            return EXIT_PASS
+        head, advisory = pushed, True
     if github:
         ignored = (
             ("--base", base is not None),
@@ -264,7 +279,6 @@ def _check(
             advisory=advisory,
         )
     from gate.check import Change, check
-    from gate.errors import EXIT_PASS
     from gate.output import write_text
 
     change = Change(
@@ -285,9 +299,32 @@ def _check(
     from gate.report.render import render
 
     write_text(render(report, format), output)
-    if advisory:
+    if advisory and report.exit_code == EXIT_BLOCKED:
+        # Above this, pre-commit prints "Passed" for an advisory hook: say that it is not one.
+        sys.stderr.write(
+            "gate: advisory: BLOCKED, not passed: the push goes on, but the change cannot merge"
+            " until the owners above sign off\n"
+        )
         return EXIT_PASS
     return report.exit_code
+
+
+def _pushed_commit(environ: Mapping[str, str]) -> str | None:
+    """The commit pre-commit says is being pushed; None for a push that deletes a branch.
+
+    Without PRE_COMMIT_TO_REF (an older pre-commit, or run by hand) it is HEAD.
+    """
+    from gate.git.refs import is_commit_id
+
+    pushed = environ.get("PRE_COMMIT_TO_REF")
+    if not pushed:
+        return "HEAD"
+    if not is_commit_id(pushed):
+        raise GateError(
+            f"PRE_COMMIT_TO_REF is {pushed[:80]!r}, not a full commit id; run the hook through"
+            " pre-commit's pre-push stage, or check with --head REF"
+        )
+    return None if set(pushed) == {"0"} else pushed
 
 
 def _validate(*, repo: str, map_path: str, map_file: str | None) -> int:

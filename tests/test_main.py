@@ -249,3 +249,62 @@ def test_a_reader_that_goes_away_is_an_error_not_a_crash():
     assert gate.returncode == 2
     assert b"output closed before the report was written in full" in err
     assert b"Traceback" not in err
+
+
+def _pushing_clone(tmp_path: Path) -> tuple[Path, str]:
+    """A clone with an upgrade committed on a branch, and another branch checked out."""
+    origin = infra_repo(tmp_path / "origin")
+    clone = tmp_path / "clone"
+    origin.git("clone", "-q", str(origin.path), str(clone))
+    origin.git("-C", str(clone), "checkout", "-q", "-b", "upgrade", "origin/main")
+    (clone / "config/software/postgresql.rb").write_text('default_version "9.6.1"\n')
+    origin.git("-C", str(clone), "commit", "-qam", "upgrade")
+    pushed = origin.git("-C", str(clone), "rev-parse", "HEAD")
+    origin.git("-C", str(clone), "checkout", "-q", "-b", "elsewhere", "origin/main")
+    return clone, pushed
+
+
+def _hook(clone: Path, **environ: str) -> subprocess.CompletedProcess[str]:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("PRE_COMMIT")}
+    return subprocess.run(
+        [str(GATE), *_hook_entry()[1:]],
+        cwd=clone,
+        env={**env, **environ},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_pre_push_hook_checks_the_commit_being_pushed_not_the_checkout(tmp_path):
+    # `git push origin upgrade` from a checkout of another branch: the hook must check upgrade.
+    clone, pushed = _pushing_clone(tmp_path)
+    result = _hook(clone, PRE_COMMIT_TO_REF=pushed, PRE_COMMIT_FROM_REF="0" * 40)
+    assert result.returncode == 0, result.stderr
+    assert "BLOCKED" in result.stdout
+    assert pushed[:12] in result.stdout
+    # Right under pre-commit's "Passed" for the advisory hook, it says that it is not one.
+    assert "BLOCKED, not passed" in result.stderr
+    checkout = _hook(clone)  # without pre-commit's variable: the checkout, which changes nothing
+    assert checkout.returncode == 0, checkout.stderr
+    assert "BLOCKED" not in checkout.stdout + checkout.stderr
+
+
+@pytest.mark.parametrize(
+    ("pushed", "code", "said"),
+    [
+        ("0" * 40, 0, "deletes a branch"),
+        ("upgrade", 2, "not a full commit id"),
+        ("$(touch x)", 2, "not a full commit id"),
+    ],
+)
+def test_the_pre_push_hook_takes_only_a_commit_id_from_pre_commit(tmp_path, pushed, code, said):
+    clone, _ = _pushing_clone(tmp_path)
+    result = _hook(clone, PRE_COMMIT_TO_REF=pushed)
+    assert result.returncode == code, result.stderr
+    assert said in result.stdout + result.stderr
+
+
+def test_pre_push_refuses_a_head_of_its_own(tmp_path, capsys):
+    assert main(["check", "--pre-push", "--head", "x", "--repo", str(tmp_path)]) == 2
+    assert "drop --github and --head" in capsys.readouterr().err
