@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from gate.depmap.records import Map, System
 from gate.errors import GateError
-from gate.report.words import version_phrase, violation_sentence
+from gate.report.words import counted, version_phrase, violation_sentence
 
 
 def explain(
@@ -70,7 +70,8 @@ def _in_change(
     if result.affected == "touched":
         paths = [c.path for c in report.changed]
         lines.append(
-            f"  the change edits its files or its definition ({len(paths)} path(s) changed)"
+            "  the change edits its files or its definition"
+            f" ({counted(len(paths), 'path')} changed)"
         )
     for chain in result.because:
         lines.append("  via " + " -> ".join(chain))

@@ -299,6 +299,12 @@ def _check(
     from gate.report.render import render
 
     write_text(render(report, format), output)
+    if output is not None and output != "-":
+        # The report went to a file: the log still shows the verdict, in one line.
+        from gate.report.terminal_text import shown
+        from gate.report.words import headline
+
+        sys.stderr.write(f"gate: {headline(report)} The report is in {shown(output)}.\n")
     if advisory and report.exit_code == EXIT_BLOCKED:
         # Above this, pre-commit prints "Passed" for an advisory hook: say that it is not one.
         sys.stderr.write(

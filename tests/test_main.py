@@ -308,3 +308,19 @@ def test_the_pre_push_hook_takes_only_a_commit_id_from_pre_commit(tmp_path, push
 def test_pre_push_refuses_a_head_of_its_own(tmp_path, capsys):
     assert main(["check", "--pre-push", "--head", "x", "--repo", str(tmp_path)]) == 2
     assert "drop --github and --head" in capsys.readouterr().err
+
+
+def test_with_output_the_verdict_is_still_one_line_on_stderr(tmp_path, capsys):
+    repo = infra_repo(tmp_path / "r")
+    upgrade(repo)
+    target = tmp_path / "report.json"
+    args = ["check", "--repo", str(repo.path), "--base", "main", "--format", "json"]
+    assert main([*args, "--output", str(target)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        "gate: BLOCKED: 4 systems wait for sign-off; 1 version requirement violated."
+        f" The report is in {target}.\n"
+    )
+    assert main(args) == 1  # to stdout: the report alone
+    assert capsys.readouterr().err == ""

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from gate.github.client import GitHub
 from gate.github.payloads import Comment, PayloadError, PullRequest, Status
 from gate.report.records import Report
+from gate.report.words import counted
 
 CONTEXT = "change-impact-gate"
 MAX_DESCRIPTION = 140  # GitHub's limit for a commit status description
@@ -77,7 +78,7 @@ def description(report: Report) -> str:
     if report.verdict == "pass":
         count = sum(1 for r in report.systems if r.signoff.required)
         return (
-            f"{count} affected system(s) signed off"
+            f"{counted(count, 'affected system')} signed off"
             if count
             else "no affected system needs sign-off"
         )
@@ -87,9 +88,9 @@ def description(report: Report) -> str:
         parts.append("waiting for " + ", ".join(waiting))
     violations = sum(len(r.violations) for r in report.systems)
     if violations:
-        parts.append(f"{violations} version requirement(s) violated")
+        parts.append(f"{counted(violations, 'version requirement')} violated")
     if report.unmapped and report.unmapped_policy == "fail":
-        parts.append(f"{len(report.unmapped)} unmapped file(s)")
+        parts.append(counted(len(report.unmapped), "unmapped file"))
     return "; ".join(parts) or "blocked"
 
 

@@ -9,7 +9,7 @@ from gate.report.html_page import affected_pill, inert, page, verdict_header
 from gate.report.markdown import violation_line
 from gate.report.markdown_text import code, fence, link_target, plain
 from gate.report.records import Report
-from gate.report.words import headline, icon, version_phrase, violation_sentence
+from gate.report.words import counted, headline, icon, version_phrase, violation_sentence
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -150,8 +150,8 @@ def render_markdown(agenda: Agenda) -> str:
     lines = [
         f"# Change review board agenda: {_md(agenda.repository)}",
         "",
-        f"{len(agenda.items)} open pull request(s): {failed} could not be evaluated, {blocked}"
-        f" blocked, {passed} pass. Generated {agenda.generated_at}, riskiest first.",
+        f"{counted(len(agenda.items), 'open pull request')}: {failed} could not be evaluated,"
+        f" {blocked} blocked, {passed} pass. Generated {agenda.generated_at}, riskiest first.",
     ]
     lines += [f"\n> {_md(note)}" for note in agenda.notes]
     if not agenda.items:

@@ -12,6 +12,7 @@ from gate.report.words import (
     NO_SYSTEM,
     NOT_COUNTED,
     WHY_AFFECTED,
+    counted,
     rule_phrase,
 )
 
@@ -53,7 +54,7 @@ def _body(
     lines = [title(report), ""]
     lines.append(
         f"Head `{report.head[:12]}`, compared from `{report.merge_base[:12]}`:"
-        f" {len(report.changed)} changed path(s). Map {code(report.map_source)}."
+        f" {counted(len(report.changed), 'changed path')}. Map {code(report.map_source)}."
     )
     if not report.systems:
         lines += ["", NO_SYSTEM.removesuffix(".") + ": no sign-off is needed."]

@@ -8,7 +8,14 @@ from gate.git.diff import Changed
 from gate.report.html_page import inert, page, verdict_header
 from gate.report.html_systems import systems
 from gate.report.records import Report
-from gate.report.words import NO_SYSTEM, NOT_COUNTED, VIOLATED, headline, violation_sentence
+from gate.report.words import (
+    NO_SYSTEM,
+    NOT_COUNTED,
+    VIOLATED,
+    counted,
+    headline,
+    violation_sentence,
+)
 
 FILES_SHOWN = 40  # more changed files than this fold too
 LISTED = 6  # the summary of what blocks lists this many of each kind, and folds the rest
@@ -69,7 +76,8 @@ def _blocking(report: Report, anchors: dict[str, str]) -> str:
             for owner, systems in waiting.items()
         ]
         parts.append(
-            f"<h3>Waiting for sign-off ({len(report.pending)} system(s))</h3>" + _folded(owners)
+            f"<h3>Waiting for sign-off ({counted(len(report.pending), 'system')})</h3>"
+            + _folded(owners)
         )
     if report.unmapped and report.unmapped_policy == "fail":
         parts.append(
@@ -134,7 +142,8 @@ def _changed_files(changed: Sequence[Changed]) -> str:
     )
     table = f"<table><thead>{head}</thead><tbody>{rows}</tbody></table>"
     opened = " open" if len(changed) <= FILES_SHOWN else ""
-    return f"<details{opened}><summary>{len(changed)} changed file(s)</summary>{table}</details>"
+    summary = counted(len(changed), "changed file")
+    return f"<details{opened}><summary>{summary}</summary>{table}</details>"
 
 
 def _status_word(status: str) -> str:

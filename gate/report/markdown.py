@@ -10,6 +10,7 @@ from gate.report.words import (
     NOT_COUNTED,
     VIOLATED,
     WHY_AFFECTED,
+    counted,
     headline,
     icon,
     version_phrase,
@@ -17,14 +18,14 @@ from gate.report.words import (
 )
 
 # What the pull-request comment shares with this report.
-VIOLATED_HEADING = f"**{VIOLATED}** (these block whatever the sign-offs):"
+VIOLATED_HEADING = f"**{VIOLATED}** (these block whatever the sign-offs say):"
 
 
 def render(report: Report) -> str:
     lines = [title(report), ""]
     lines.append(
-        f"Change `{report.merge_base[:12]}..{report.head[:12]}`, {len(report.changed)} changed"
-        f" path(s); map {code(report.map_source)}."
+        f"Change `{report.merge_base[:12]}..{report.head[:12]}`,"
+        f" {counted(len(report.changed), 'changed path')}; map {code(report.map_source)}."
     )
     if not report.systems:
         lines += ["", NO_SYSTEM]

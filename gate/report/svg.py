@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from gate.report.html_page import inert
 from gate.report.records import Report, SystemResult
+from gate.report.words import counted
 
 NODE_WIDTH = 232
 NODE_HEIGHT = 62
@@ -129,7 +130,7 @@ def render(report: Report, anchors: Mapping[str, str]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="{kind}" width="{width}"'
         f' height="{height}" viewBox="0 0 {width} {height}" role="group"'
         ' aria-labelledby="impact-title">',
-        f'<title id="impact-title">Impact of the change: {len(placed)} affected system(s),'
+        f'<title id="impact-title">Impact of the change: {counted(len(placed), "affected system")},'
         " touched on the left, each layer one dependency step further</title>",
         "<defs>" + _marker("arrow", "#667085") + _marker("arrow-violated", "#b42318") + "</defs>",
     ]
@@ -221,7 +222,7 @@ def _tooltip(result: SystemResult) -> list[str]:
         lines.append("via " + " → ".join(chain))
     more = len(result.because) - TOOLTIP_CHAINS
     if more > 0 or result.because_truncated:
-        lines.append("… and more chains" if more <= 0 else f"… and {more} more chain(s)")
+        lines.append("… and more chains" if more <= 0 else f"… and {counted(more, 'more chain')}")
     return lines
 
 

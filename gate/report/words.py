@@ -77,17 +77,29 @@ def rule_phrase(rule: str) -> str:
     return {"any": "one owner", "all": "one per owner"}.get(rule, f"{rule} approvals")
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """'1 system', '2 systems', '0 systems': the number with its noun in agreement."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def headline(report: Report) -> str:
     """One line: the verdict and why."""
     if report.verdict == "pass":
-        affected = len(report.systems)
-        return f"PASS: {affected} affected system(s), every required sign-off is in."
+        if not report.systems:
+            return "PASS: the change touches no mapped system."
+        affected = counted(len(report.systems), "affected system")
+        return f"PASS: {affected}, every required sign-off is in."
     reasons = []
     if report.pending:
-        reasons.append(f"{len(report.pending)} system(s) wait for sign-off")
+        waiting = len(report.pending)
+        reasons.append(
+            f"{counted(waiting, 'system')} {'waits' if waiting == 1 else 'wait'} for sign-off"
+        )
     violations = sum(len(result.violations) for result in report.systems)
     if violations:
-        reasons.append(f"{violations} version requirement(s) violated")
+        reasons.append(f"{counted(violations, 'version requirement')} violated")
     if report.unmapped and report.unmapped_policy == "fail":
-        reasons.append(f"{len(report.unmapped)} changed file(s) match no system")
+        unmapped = len(report.unmapped)
+        matches = "matches" if unmapped == 1 else "match"
+        reasons.append(f"{counted(unmapped, 'changed file')} {matches} no system")
     return "BLOCKED: " + "; ".join(reasons) + "."

@@ -270,7 +270,7 @@ def test_the_report_renders_in_a_browser(tmp_path, browser):
     assert verdict["visible"] == "visible"
     assert 0 <= verdict["top"] < 200
     assert verdict["height"] > 10
-    assert "1 version requirement(s) violated" in verdict["headline"]
+    assert "1 version requirement violated" in verdict["headline"]
     nodes = browser.evaluate(
         "[...document.querySelectorAll('svg.impact g.node')].map(g => {"
         " const r = g.getBoundingClientRect(); return [g.dataset.system, r.width, r.height]; })"

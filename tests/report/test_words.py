@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gate.report.records import VersionChange
-from gate.report.words import headline, rule_phrase, version_phrase, violation_sentence
+from gate.report.words import counted, headline, rule_phrase, version_phrase, violation_sentence
 from tests.report.samples import report_of, system, violation
 
 
@@ -43,11 +43,30 @@ def test_a_violation_in_one_sentence_with_where_each_version_was_read():
 def test_the_headline_gives_the_verdict_and_every_reason():
     blocked = report_of(system("db"), unmapped=("README.md",), unmapped_policy="fail")
     assert headline(blocked) == (
-        "BLOCKED: 1 system(s) wait for sign-off; 1 changed file(s) match no system."
+        "BLOCKED: 1 system waits for sign-off; 1 changed file matches no system."
+    )
+    two = report_of(system("db"), system("cache"), unmapped=("a", "b"), unmapped_policy="fail")
+    assert headline(two) == (
+        "BLOCKED: 2 systems wait for sign-off; 2 changed files match no system."
     )
     assert headline(report_of(verdict="pass", pending=())) == (
-        "PASS: 0 affected system(s), every required sign-off is in."
+        "PASS: the change touches no mapped system."
     )
+    signed = report_of(system("db"), verdict="pass", pending=())
+    assert headline(signed) == "PASS: 1 affected system, every required sign-off is in."
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "plural", "said"),
+    [
+        (0, "system", None, "0 systems"),
+        (1, "system", None, "1 system"),
+        (2, "changed path", None, "2 changed paths"),
+        (3, "person", "people", "3 people"),
+    ],
+)
+def test_counted_agrees_the_noun_with_the_number(number, noun, plural, said):
+    assert counted(number, noun, plural) == said
 
 
 def test_each_format_shows_the_versions_its_own_way():
