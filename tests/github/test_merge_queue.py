@@ -11,6 +11,8 @@ from gate.github.payloads import PayloadError
 from gate.github.post import CONTEXT
 from testing import fakegithub
 from testing.fakegithub import REPO
+from testing.gitrepo import GitRepo
+from testing.infra import infra_repo
 from testing.pullrequest import NUMBER, Run, alerting_change
 
 GATE = "github-actions[bot]"  # who the fake's token writes as
@@ -22,20 +24,22 @@ def vouched(run: Run, head: str, state: str = "success", *, creator: str = GATE)
     run.fake.add_status(head, state, context=CONTEXT, target_url=target, creator=creator)
 
 
-def build_group(run: Run, head: str, how: str = "merge", *, base: str = "main") -> tuple[str, str]:
-    """The commit a merge queue builds for head on base (merge, squash or rebase); and base's."""
-    base_sha = run.repo.git("rev-parse", base)
-    run.repo.checkout("-B", "queue", base_sha)
+def build_group(
+    repo: GitRepo, head: str, how: str = "merge", *, back: str = "change"
+) -> tuple[str, str]:
+    """The commit a merge queue builds for head on main (merge, squash or rebase); main's."""
+    base = repo.git("rev-parse", "main")
+    repo.checkout("-B", "queue", base)
     if how == "merge":
-        run.repo.git("merge", "--no-ff", "-q", "-m", f"Merge pull request #{NUMBER}", head)
+        repo.git("merge", "--no-ff", "-q", "-m", f"Merge pull request #{NUMBER}", head)
     elif how == "squash":
-        run.repo.git("merge", "--squash", "-q", head)
-        run.repo.git("commit", "-q", "-m", f"change (#{NUMBER})")
+        repo.git("merge", "--squash", "-q", head)
+        repo.git("commit", "-q", "-m", f"change (#{NUMBER})")
     else:
-        run.repo.git("cherry-pick", f"{base_sha}..{head}")
-    group = run.repo.head()
-    run.repo.checkout("change")
-    return group, base_sha
+        repo.git("cherry-pick", f"{base}..{head}")
+    group = repo.head()
+    repo.checkout(back)
+    return group, base
 
 
 def on_group(
@@ -61,7 +65,7 @@ def test_a_group_for_a_pull_request_that_passed_on_its_head_gets_success(run, ca
     run.open(head)
     vouched(run, head)
     advance_main(run)  # a pull request ahead in the queue was merged since
-    group, base = build_group(run, head, how)
+    group, base = build_group(run.repo, head, how)
     assert on_group(run, capsys, group, base) == 0
     [pending, success] = group_statuses(run, group)
     assert pending == ("pending", f"checking pull request #{NUMBER}")
@@ -78,7 +82,7 @@ def test_the_gate_passing_a_pull_request_end_to_end_lets_its_group_pass(run, cap
     run.open(head)
     run.fake.add_review(NUMBER, "dave", "APPROVED", commit=head)
     assert run.on_push(capsys)[0] == 0
-    group, base = build_group(run, head, "squash")
+    group, base = build_group(run.repo, head, "squash")
     assert on_group(run, capsys, group, base) == 0
     assert group_statuses(run, group)[-1][0] == "success"
 
@@ -88,7 +92,7 @@ def test_a_group_for_a_blocked_pull_request_fails(run, capsys):
     run.open(head)
     vouched(run, head)
     vouched(run, head, "failure")  # an approval was dismissed since
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     assert on_group(run, capsys, group, base) == 1
     state, line = group_statuses(run, group)[-1]
     assert state == "failure"
@@ -101,7 +105,7 @@ def test_a_run_still_evaluating_the_head_is_not_a_pass(run, capsys):
     run.open(head)
     vouched(run, head)
     vouched(run, head, "pending")
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     assert on_group(run, capsys, group, base) == 1
     assert "latest status there is pending" in group_statuses(run, group)[-1][1]
 
@@ -111,7 +115,7 @@ def test_a_success_posted_by_anyone_but_the_gate_does_not_count(run, capsys):
     run.open(head)
     vouched(run, head, creator="alice")
     vouched(run, head, creator="mallory")
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     assert on_group(run, capsys, group, base) == 1
     state, line = group_statuses(run, group)[-1]
     assert state == "failure"
@@ -124,7 +128,7 @@ def test_the_status_tokens_identity_is_the_one_that_vouches(run, capsys, monkeyp
     head = alerting_change(run)
     run.open(head)
     vouched(run, head)  # by the main token's user, not the app the statuses are posted as
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     assert on_group(run, capsys, group, base) == 1
     assert "from gate-app[bot]" in group_statuses(run, group)[-1][1]
     vouched(run, head, creator="gate-app[bot]")
@@ -137,7 +141,7 @@ def test_a_success_on_an_earlier_head_does_not_pass_the_pull_request_now(run, ca
     vouched(run, first)
     now = run.repo.commit("and more", ("alerting/crontab", "MAILTO=sre@example.com\n"))
     run.fake.push(NUMBER, now)
-    group, base = build_group(run, now)
+    group, base = build_group(run.repo, now)
     assert on_group(run, capsys, group, base) == 1
     assert (
         f"no {CONTEXT} status from {GATE} on its head {now[:7]}"
@@ -149,7 +153,7 @@ def test_a_success_on_an_earlier_head_does_not_pass_the_pull_request_now(run, ca
 def test_a_group_built_on_another_head_fails(run, capsys, how):
     first = alerting_change(run)
     run.open(first)
-    group, base = build_group(run, first, how)  # queued, then the branch was pushed to
+    group, base = build_group(run.repo, first, how)  # queued, then the branch was pushed to
     now = run.repo.commit("and more", ("alerting/crontab", "MAILTO=sre@example.com\n"))
     run.fake.push(NUMBER, now)
     vouched(run, now)
@@ -163,7 +167,7 @@ def test_a_squash_group_whose_change_was_altered_in_the_queue_fails(run, capsys)
     head = alerting_change(run)
     run.open(head)
     vouched(run, head)
-    group, base = build_group(run, head, "squash")
+    group, base = build_group(run.repo, head, "squash")
     run.repo.checkout(group)
     run.repo.write("alerting/extra.cron", "* * * * * true\n")  # slipped in while queued
     run.repo.git("add", "-A")
@@ -191,7 +195,7 @@ def test_a_head_that_conflicts_with_the_groups_base_fails(run, capsys):
 def test_advisory_posts_the_failure_and_passes_the_job(run, capsys):
     head = alerting_change(run)
     run.open(head)
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     run.event("merge_group", fakegithub.merge_group_event(NUMBER, head=group, base=base))
     assert run.check(capsys, "--advisory")[0] == 0
     assert group_statuses(run, group)[-1][0] == "failure"
@@ -211,7 +215,7 @@ def test_a_group_ref_that_names_no_pull_request_is_an_error(run, capsys, ref):
     head = alerting_change(run)
     run.open(head)
     vouched(run, head)
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     assert on_group(run, capsys, group, base, head_ref=ref) == 2
     [(state, line)] = group_statuses(run, group)
     assert state == "error"
@@ -221,7 +225,7 @@ def test_a_group_ref_that_names_no_pull_request_is_an_error(run, capsys, ref):
 
 def test_a_pull_request_github_does_not_return_is_an_error(run, capsys):
     head = alerting_change(run)
-    group, base = build_group(run, head)  # no pull request #7 on GitHub
+    group, base = build_group(run.repo, head)  # no pull request #7 on GitHub
     assert on_group(run, capsys, group, base) == 2
     assert [state for state, _ in group_statuses(run, group)] == ["pending", "error"]
 
@@ -239,7 +243,7 @@ def test_an_unreadable_api_answer_is_an_error(run, capsys, method, pattern, body
     head = alerting_change(run)
     run.open(head)
     vouched(run, head)
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     run.fake.fail(method, pattern, status=200, body=body)
     assert on_group(run, capsys, group, base) == 2
     assert group_statuses(run, group)[-1][0] == "error"
@@ -250,7 +254,7 @@ def test_a_gate_that_posts_as_the_pull_requests_author_cannot_decide(run, capsys
     head = alerting_change(run)
     run.open(head)
     vouched(run, head, creator="alice")  # the author's own token posted it
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     assert on_group(run, capsys, group, base) == 2
     assert group_statuses(run, group)[-1][0] == "error"
     assert "author" in run.err
@@ -260,7 +264,7 @@ def test_an_unreadable_status_answer_for_the_group_is_an_error(run, capsys):
     head = alerting_change(run)
     run.open(head)
     vouched(run, head)
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     run.fake.fail("POST", "/statuses/", status=201, body={"state": "pending"})
     assert on_group(run, capsys, group, base) == 2
     assert [state for state, _ in group_statuses(run, group)] == ["pending", "error"]
@@ -268,7 +272,7 @@ def test_an_unreadable_status_answer_for_the_group_is_an_error(run, capsys):
 
 def test_a_group_event_other_than_checks_requested_posts_nothing(run, capsys):
     head = alerting_change(run)
-    group, base = build_group(run, head)
+    group, base = build_group(run.repo, head)
     assert on_group(run, capsys, group, base, action="destroyed") == 0
     assert run.fake.posted_statuses() == []
 
@@ -306,3 +310,37 @@ def test_a_merge_group_is_no_pull_request_to_evaluate():
     )
     with pytest.raises(GateError, match="no pull request to evaluate"):
         pull_request_number(actions)
+
+
+@pytest.mark.parametrize("how", ["merge", "squash"])
+@pytest.mark.parametrize("deepen", [True, False])
+def test_a_shallow_checkout_of_the_group_fetches_the_pull_requests_head(
+    tmp_path, monkeypatch, fake, capsys, how, deepen
+):
+    """As actions/checkout leaves it on merge_group: one commit, the group's; the rest on origin."""
+    work = infra_repo(tmp_path / "work")
+    head = work.commit("page less", ("alerting/crontab", "MAILTO=oncall@example.com\n"))
+    work.checkout("main")
+    for index in range(3):  # the queue's base moved on, so the merge base lies deeper
+        work.commit(f"main {index}", ("README.md", f"infra {index}\n"))
+    group, base = build_group(work, head, how, back="main")
+    origin = tmp_path / "origin.git"
+    git = work.git
+    git("init", "-q", "--bare", str(origin))
+    git("-C", str(origin), "config", "uploadpack.allowAnySHA1InWant", "true")
+    git("push", "-q", str(origin), "main", f"{head}:refs/pull/7/head", f"{group}:refs/heads/queue")
+    checkout = tmp_path / "checkout"
+    git("clone", "-q", "--depth=1", "--branch=queue", f"file://{origin}", str(checkout))
+    git("-C", str(checkout), "branch", "main")  # Run reads a main; the gate does not
+    run = Run(tmp_path, monkeypatch, fake, GitRepo(checkout))
+    fake.add_pull(NUMBER, head=head, base=base)
+    vouched(run, head)
+    run.event("merge_group", fakegithub.merge_group_event(NUMBER, head=group, base=base))
+    code = run.check(capsys, *(["--deepen"] if deepen else []))[0]
+    if deepen:
+        assert code == 0
+        assert group_statuses(run, group)[-1][0] == "success"
+    else:
+        assert code == 2
+        assert "pass --deepen" in run.err
+        assert group_statuses(run, group)[-1][0] == "error"
