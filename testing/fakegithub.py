@@ -711,3 +711,40 @@ def comment_event(
         "repository": repository(repo),
         "sender": comment["user"],
     }
+
+
+def merge_group_event(
+    number: int,
+    *,
+    head: str,
+    base: str,
+    base_ref: str = "main",
+    action: str = "checks_requested",
+    head_ref: str | None = None,
+    repo: str = REPO,
+) -> dict[str, Any]:
+    """A merge_group event: the group GitHub built for pull request `number` on `base`.
+
+    The group's ref is the one GitHub names, gh-readonly-queue/<base>/pr-<number>-<base commit>,
+    unless head_ref gives another.
+    """
+    ref = head_ref or f"refs/heads/gh-readonly-queue/{base_ref}/pr-{number}-{base}"
+    return {
+        "action": action,
+        "merge_group": {
+            "head_sha": head,
+            "head_ref": ref,
+            "base_sha": base,
+            "base_ref": f"refs/heads/{base_ref}",
+            "head_commit": {
+                "id": head,
+                "tree_id": "0" * 40,
+                "message": f"Merge pull request #{number}",
+                "timestamp": "2026-01-05T09:00:00Z",
+                "author": {"name": "GitHub", "email": "noreply@github.com"},
+                "committer": {"name": "GitHub", "email": "noreply@github.com"},
+            },
+        },
+        "repository": repository(repo),
+        "sender": user("github-merge-queue[bot]"),
+    }

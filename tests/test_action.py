@@ -68,7 +68,13 @@ def test_the_workflow_asks_for_minimal_permissions_and_the_right_events():
         "pull-requests": "write",
         "statuses": "write",
     }
-    assert set(workflow["on"]) == {"pull_request_target", "pull_request_review", "issue_comment"}
+    assert set(workflow["on"]) == {
+        "pull_request_target",
+        "pull_request_review",
+        "issue_comment",
+        "merge_group",
+    }
+    assert workflow["on"]["merge_group"] == {"types": ["checks_requested"]}
     for job in workflow["jobs"].values():
         assert "permissions" not in job
         for step in job["steps"]:

@@ -14,6 +14,7 @@ from gate.github.payloads import IssueCommentEvent, PullRequestEvent
 from gate.report.records import Report
 
 PULL_EVENTS = ("pull_request", "pull_request_target", "pull_request_review")
+MERGE_GROUP = "merge_group"  # judged by merge_queue.py, for the pull request its ref names
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,9 +85,14 @@ def pull_request_number(actions: Actions) -> tuple[int, str | None] | None:
         return None if comment.number is None else (comment.number, None)
     if actions.event_name == "workflow_run":
         return workflow_run_number(actions.pull_request), None
+    if actions.event_name == MERGE_GROUP:
+        raise GateError(
+            "a merge_group event names no pull request to evaluate, only one to vouch for"
+        )
     raise GateError(
         f"--github does not handle the {actions.event_name!r} event; run it on pull_request or"
-        " pull_request_target, pull_request_review, issue_comment and workflow_run"
+        " pull_request_target, pull_request_review, issue_comment, workflow_run and"
+        " merge_group"
     )
 
 

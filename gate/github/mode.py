@@ -7,6 +7,7 @@ import sys
 
 from gate.errors import EXIT_BLOCKED, EXIT_PASS, GateError
 from gate.github.actions import (
+    MERGE_GROUP,
     Actions,
     append_summary,
     outcome_outputs,
@@ -46,6 +47,10 @@ def check_pull_request(
     is still current with `error`, so no earlier `success` stands for it.
     """
     actions = read_environment(os.environ)
+    if actions.event_name == MERGE_GROUP:
+        from gate.github.merge_queue import check_merge_group
+
+        return check_merge_group(actions, repo=repo, deepen=deepen, advisory=advisory)
     target = pull_request_number(actions)
     if target is None:
         print(
