@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -43,12 +43,15 @@ def check(
     *,
     offers: Sequence[OfferSource] = (),
     lookup: TeamLookup | None = None,
+    contributors: Collection[str] = (),
 ) -> Report:
     """Evaluate one change.
 
     git lists the change while the map is read and loaded, then reads the version files at
     head while the listing finishes: on a large change git takes as long as everything else.
     `lookup` answers GitHub team memberships; the only calls that can reach GitHub.
+    `contributors`: the authors and committers of the change's commits, who like its author
+    cannot sign off (a system only they could sign off is reported as unsignable).
     """
     repo, author = change.repo, _author(change.author)
     base, head, merge_base = resolve_range(change)
@@ -119,6 +122,7 @@ def check(
             unmapped=unmapped(matches),
             members=members,
             author=author,
+            contributors=contributors,
         )
 
 
