@@ -100,7 +100,7 @@ def _body(
             )
         lines += ["", "</details>"]
     if report.unsignable:
-        lines += ["", f"**{unsignable_sentence(report.unsignable, value=code)}.**"]
+        lines += ["", f"**{unsignable_sentence(report.unsignable, value=code)}**"]
     lines += ["", *_how_to_sign_off(report, stale_signoffs)]
     lines += ["", f"<sub>change-impact-gate {__version__} · evaluated head `{report.head}`</sub>"]
     return "\n".join(lines) + "\n"

@@ -83,7 +83,7 @@ def _blocking(report: Report, anchors: dict[str, str]) -> str:
     if report.unsignable:
         parts.append(
             f'<p class="unsignable"><strong>'
-            f"{inert(unsignable_sentence(report.unsignable))}.</strong></p>"
+            f"{inert(unsignable_sentence(report.unsignable))}</strong></p>"
         )
     if report.unmapped and report.unmapped_policy == "fail":
         parts.append(

@@ -58,7 +58,7 @@ def render(report: Report) -> str:
         ]
         lines += ["", "</details>"]
     if report.unsignable:
-        lines += ["", f"**{unsignable_sentence(report.unsignable, value=code)}.**"]
+        lines += ["", f"**{unsignable_sentence(report.unsignable, value=code)}**"]
     if report.pending:
         lines += [
             "",

@@ -78,7 +78,7 @@ def unsignable_sentence(ids: Iterable[str], *, value: Callable[[str], str] = _as
     return (
         f"{NO_ONE_CAN_SIGN} {', '.join(map(value, ids))}: every owner who could is the change's"
         " author or an author or committer of its commits, who cannot sign off their own work;"
-        " add an owner to the map on the base branch"
+        " add an owner to the map on the base branch."
     )
 
 
