@@ -107,6 +107,8 @@ def check(
             members=members,
             unchanged=unchanged,
         )
+        # A GitHub team is read as its memberships are: a team that cannot be read is an error.
+        read_team = (lambda team: lookup(team, author)) if lookup is not None and author else None
         context = Context(
             base=base, head=head, merge_base=merge_base, depmap=depmap, changed=changed
         )
@@ -123,6 +125,7 @@ def check(
             members=members,
             author=author,
             contributors=contributors,
+            read_team=read_team,
         )
 
 

@@ -13,7 +13,7 @@ from gate.report.records import Ignored, Report, Signoff, SignoffState, SystemRe
 from gate.signoffs.count import state
 from gate.signoffs.owners import Members, bare_login
 from gate.signoffs.records import Owned
-from gate.signoffs.signers import unsignable
+from gate.signoffs.signers import TeamRead, unsignable
 from gate.versions.versioned import Versions
 
 
@@ -57,11 +57,13 @@ def decide(
     members: Members,
     author: str | None,
     contributors: Collection[str] = (),
+    read_team: TeamRead | None = None,
 ) -> Report:
     """The verdict, and the report that explains it.
 
     `contributors`: logins of the authors and committers of the change's commits, who cannot
-    sign off any more than its author can.
+    sign off any more than its author can; `read_team`: reads a GitHub team that may hold the
+    only people who can sign a system off (signers.unsignable).
     """
     teams = context.depmap.teams
     order = sorted(impact.touched) + sorted(impact.impacted)
@@ -106,7 +108,7 @@ def decide(
     cannot = {bare_login(login) for login in contributors}
     if author is not None:
         cannot.add(bare_login(author))
-    no_one = _unsignable(pending, needing, teams, cannot)
+    no_one = _unsignable(pending, needing, teams, cannot, read_team)
     policy = context.depmap.policy
     blocked = bool(pending or violations or (unmapped and policy.unmapped == "fail"))
     notes: list[str] = []
@@ -137,6 +139,7 @@ def _unsignable(
     needing: Mapping[str, Owned],
     teams: Mapping[str, Team],
     cannot: Collection[str],
+    read_team: TeamRead | None,
 ) -> tuple[str, ...]:
     """The pending systems whose sign-offs no one but those in cannot could give."""
     # Only owners and rule matter: a large map holds few distinct pairs.
@@ -146,7 +149,7 @@ def _unsignable(
         owned = needing[sid]
         key = (owned.owners, owned.rule)
         if key not in known:
-            known[key] = unsignable(owned, teams, cannot)
+            known[key] = unsignable(owned, teams, cannot, read_team=read_team)
         if known[key]:
             found.append(sid)
     return tuple(found)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gate.depmap.records import SignoffRule, Team
+from gate.errors import GateError
 from gate.signoffs.records import Owned
 from gate.signoffs.signers import unsignable
 
@@ -25,6 +26,7 @@ TEAMS = {
         (("@carol",), "any", set(), False),
         # owned only by the author
         (("@carol",), "any", {"carol"}, True),
+        (("@Carol",), "any", {"carol"}, True),
         (("solo",), "any", {"carol"}, True),
         (("solo", "@carol"), "any", {"carol"}, True),
         # the author and a committer between them are every owner
@@ -50,5 +52,39 @@ TEAMS = {
         (("gh", "dba"), "all", {"carol"}, False),
     ],
 )
-def test_unsignable(owners, rule: SignoffRule, cannot, expected):
+def test_unsignable(
+    owners: tuple[str, ...], rule: SignoffRule, cannot: set[str], expected: bool
+) -> None:
     assert unsignable(Owned(id="s", owners=owners, rule=rule), TEAMS, cannot) is expected
+
+
+@pytest.mark.parametrize(
+    ("owners", "rule", "cannot", "read"),
+    [
+        # the listed members decide: no GitHub team is read
+        (("dba", "gh"), "any", {"carol"}, []),
+        (("gh-carol", "dba"), "all", {"dave"}, []),
+        # only the GitHub team may hold a signer: it is read
+        (("gh", "solo"), "any", {"carol"}, ["acme/sre"]),
+        (("gh-carol", "dba"), "all", {"carol"}, ["acme/dba"]),
+        (("gh-carol", "@bob"), "all", {"carol"}, ["acme/dba"]),
+        (("gh-carol", "dba"), 3, {"carol"}, ["acme/dba"]),
+        (("gh", "gh-carol"), "any", {"carol"}, ["acme/sre", "acme/dba"]),
+    ],
+)
+def test_a_github_team_is_read_where_it_decides(
+    owners: tuple[str, ...], rule: SignoffRule, cannot: set[str], read: list[str]
+) -> None:
+    seen: list[str] = []
+    owned = Owned(id="s", owners=owners, rule=rule)
+    assert unsignable(owned, TEAMS, cannot, read_team=seen.append) is False
+    assert seen == read
+
+
+def test_a_github_team_that_cannot_be_read_is_an_error_not_unsignable() -> None:
+    def unreadable(team: str) -> None:
+        raise GateError(f"cannot read the members of the GitHub team {team}")
+
+    owned = Owned(id="s", owners=("gh", "solo"), rule="any")
+    with pytest.raises(GateError, match="acme/sre"):
+        unsignable(owned, TEAMS, {"carol"}, read_team=unreadable)
