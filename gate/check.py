@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 
@@ -43,12 +43,15 @@ def check(
     *,
     offers: Sequence[OfferSource] = (),
     lookup: TeamLookup | None = None,
+    contributors: Collection[str] = (),
 ) -> Report:
     """Evaluate one change.
 
     git lists the change while the map is read and loaded, then reads the version files at
     head while the listing finishes: on a large change git takes as long as everything else.
     `lookup` answers GitHub team memberships; the only calls that can reach GitHub.
+    `contributors`: the authors and committers of the change's commits, who like its author
+    cannot sign off (a system only they could sign off is reported as unsignable).
     """
     repo, author = change.repo, _author(change.author)
     base, head, merge_base = resolve_range(change)
@@ -104,6 +107,8 @@ def check(
             members=members,
             unchanged=unchanged,
         )
+        # A GitHub team is read as its memberships are: a team that cannot be read is an error.
+        read_team = (lambda team: lookup(team, author)) if lookup is not None and author else None
         context = Context(
             base=base, head=head, merge_base=merge_base, depmap=depmap, changed=changed
         )
@@ -119,6 +124,8 @@ def check(
             unmapped=unmapped(matches),
             members=members,
             author=author,
+            contributors=contributors,
+            read_team=read_team,
         )
 
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from operator import attrgetter
 
-from gate.depmap.records import Map, SignoffRule, System
+from gate.depmap.records import Map, SignoffRule, System, Team
 from gate.git.diff import Changed
 from gate.impact import Impact
 from gate.report.records import Ignored, Report, Signoff, SignoffState, SystemResult, Violation
 from gate.signoffs.count import state
-from gate.signoffs.owners import Members
+from gate.signoffs.owners import Members, bare_login
 from gate.signoffs.records import Owned
+from gate.signoffs.signers import TeamRead, unsignable
 from gate.versions.versioned import Versions
 
 
@@ -55,8 +56,15 @@ def decide(
     unmapped: tuple[str, ...],
     members: Members,
     author: str | None,
+    contributors: Collection[str] = (),
+    read_team: TeamRead | None = None,
 ) -> Report:
-    """The verdict, and the report that explains it."""
+    """The verdict, and the report that explains it.
+
+    `contributors`: logins of the authors and committers of the change's commits, who cannot
+    sign off any more than its author can; `read_team`: reads a GitHub team that may hold the
+    only people who can sign a system off (signers.unsignable).
+    """
     teams = context.depmap.teams
     order = sorted(impact.touched) + sorted(impact.impacted)
     violated: dict[str, list[Violation]] = {}
@@ -97,6 +105,10 @@ def decide(
             )
         )
     pending = tuple(r.id for r in results if not r.signoff.satisfied)
+    cannot = {bare_login(login) for login in contributors}
+    if author is not None:
+        cannot.add(bare_login(author))
+    no_one = _unsignable(pending, needing, teams, cannot, read_team)
     policy = context.depmap.policy
     blocked = bool(pending or violations or (unmapped and policy.unmapped == "fail"))
     notes: list[str] = []
@@ -112,6 +124,7 @@ def decide(
         changed=context.changed,
         systems=tuple(results),
         pending=pending,
+        unsignable=no_one,
         unmapped=unmapped if policy.unmapped != "ignore" else (),
         unmapped_policy=policy.unmapped,
         author=author,
@@ -119,3 +132,24 @@ def decide(
         edges=tuple(map(attrgetter("dependency", "dependent"), impact.crossed)),
         notes=tuple(notes),
     )
+
+
+def _unsignable(
+    pending: tuple[str, ...],
+    needing: Mapping[str, Owned],
+    teams: Mapping[str, Team],
+    cannot: Collection[str],
+    read_team: TeamRead | None,
+) -> tuple[str, ...]:
+    """The pending systems whose sign-offs no one but those in cannot could give."""
+    # Only owners and rule matter: a large map holds few distinct pairs.
+    known: dict[tuple[tuple[str, ...], SignoffRule], bool] = {}
+    found: list[str] = []
+    for sid in pending:
+        owned = needing[sid]
+        key = (owned.owners, owned.rule)
+        if key not in known:
+            known[key] = unsignable(owned, teams, cannot, read_team=read_team)
+        if known[key]:
+            found.append(sid)
+    return tuple(found)

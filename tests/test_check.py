@@ -88,6 +88,7 @@ def test_fixing_the_client_and_signing_off_passes(tmp_path, capsys):
     )
     code, report = run(capsys, repo, "--signoffs", str(ledger), "--author", "alice")
     assert (code, report["verdict"], report["pending"]) == (0, "pass", [])
+    assert report["unsignable"] == []
     assert systems(report)["pg-dump-backup"]["affected"] == "touched"
     assert systems(report)["replica"]["signoff"]["by"][0]["by"] == "frank"
 
@@ -514,3 +515,102 @@ def test_a_sha256_repository_is_checked_and_its_signoffs_count(tmp_path, capsys)
     code, report = run(capsys, repo, "--signoffs", str(ledger), "--author", "alice")
     assert (code, report["verdict"], report["ignored_signoffs"]) == (0, "pass", [])
     assert [s["by"] for s in systems(report)["postgresql"]["signoff"]["by"]] == ["bob"]
+
+
+NO_ONE = "No one can sign off"
+
+
+def _backup_change(repo: GitRepo) -> str:
+    return repo.commit("backup", ("backup/backup.yml", 'pg_dump:\n  client_version: "9.2.24"\n'))
+
+
+def test_a_system_owned_only_by_the_author_is_unsignable_and_blocked(tmp_path, capsys):
+    repo = infra_repo(tmp_path / "repo")
+    _backup_change(repo)
+    code, report = run(capsys, repo, "--author", "@Carol")  # carol is all of team backup
+    assert code == 1
+    assert report["verdict"] == "blocked"
+    assert report["pending"] == ["pg-dump-backup", "backup-alerts"]
+    assert report["unsignable"] == ["pg-dump-backup"]
+
+
+def test_an_ordinary_pending_system_is_not_unsignable(tmp_path, capsys):
+    repo = infra_repo(tmp_path / "repo")
+    _backup_change(repo)
+    code, report = run(capsys, repo, "--author", "alice")
+    assert (code, report["pending"], report["unsignable"]) == (
+        1,
+        ["pg-dump-backup", "backup-alerts"],
+        [],
+    )
+    code, report = run(capsys, repo)  # no author: nobody is excluded
+    assert (code, report["unsignable"]) == (1, [])
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_every_format_says_no_one_can_sign_off(tmp_path, capsys, fmt):
+    repo = infra_repo(tmp_path / "repo")
+    _backup_change(repo)
+    args = ["check", "--repo", str(repo.path), "--base", "main", "--format", fmt]
+    assert main([*args, "--author", "carol"]) == 1
+    out = capsys.readouterr().out
+    assert out.count(NO_ONE) == 1
+    said = out[out.index(NO_ONE) :].partition("base branch")[0]
+    assert "pg-dump-backup" in said
+    assert "backup-alerts" not in said
+    assert main([*args, "--author", "alice"]) == 1
+    assert NO_ONE not in capsys.readouterr().out
+
+
+def test_the_pull_request_comment_says_no_one_can_sign_off(tmp_path):
+    from gate.check import Change, check
+    from gate.report import comment
+
+    repo = infra_repo(tmp_path / "repo")
+    _backup_change(repo)
+    change = Change(repo=str(repo.path), base="main", author="carol")
+    body = comment.render(check(change))
+    [line] = [line for line in body.splitlines() if NO_ONE in line]
+    assert "`pg-dump-backup`" in line
+    other = comment.render(check(Change(repo=str(repo.path), base="main", author="alice")))
+    assert NO_ONE not in other
+
+
+@pytest.mark.parametrize(
+    ("author", "unsignable"),
+    [
+        ("carol", ["pg-dump-backup"]),
+        ("dave", ["pg-dump-backup", "backup-alerts"]),  # dave is all of sre, which owns both
+        ("alice", []),
+    ],
+)
+def test_signoff_all_with_a_team_only_the_author_is_in_is_unsignable(
+    tmp_path, capsys, author, unsignable
+):
+    text = MAP.replace("{policy}", "").replace(
+        '    owners: ["backup"]\n', '    owners: ["sre", "backup"]\n    signoff: all\n'
+    )
+    repo = infra_repo(tmp_path / "repo", map_text=text)
+    _backup_change(repo)
+    code, report = run(capsys, repo, "--author", author)
+    assert code == 1
+    assert report["unsignable"] == unsignable
+
+
+def test_a_signoff_all_system_signed_by_everyone_else_is_not_unsignable(tmp_path, capsys):
+    text = MAP.replace("{policy}", "").replace(
+        '    owners: ["backup"]\n', '    owners: ["dba", "backup"]\n    signoff: all\n'
+    )
+    repo = infra_repo(tmp_path / "repo", map_text=text)
+    head = _backup_change(repo)
+    ledger = tmp_path / "signoffs.yml"
+    ledger.write_text(
+        "".join(
+            f"- {{system: {s}, by: {who}, commit: '{head}'}}\n"
+            for s, who in [("pg-dump-backup", "bob"), ("backup-alerts", "dave")]
+        )
+    )
+    code, report = run(capsys, repo, "--signoffs", str(ledger), "--author", "carol")
+    assert code == 1
+    assert (report["pending"], report["unsignable"]) == (["pg-dump-backup"], ["pg-dump-backup"])
+    assert systems(report)["pg-dump-backup"]["signoff"]["waiting_for"] == ["backup"]

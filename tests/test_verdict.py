@@ -198,3 +198,47 @@ def test_a_system_that_needs_no_sign_off_is_satisfied():
     assert backup.signoff.by == (signoff("backup", "dave"),)
     assert report.verdict == "pass"
     assert Owned(id="backup", owners=("dba", "sre"), rule="any") == needing["backup"]
+
+
+@pytest.mark.parametrize(
+    ("signoff_rule", "author", "contributors", "signed", "unsignable"),
+    [
+        # nobody is excluded: anyone can sign
+        ("any", None, (), [], ()),
+        # the author and a committer are all of dba; backup has dave besides
+        ("any", "alice", ("Bob",), [], ("db",)),
+        # only the author: bob can still sign
+        ("any", "alice", (), [], ()),
+        # a signed-off system is never unsignable, only pending ones are
+        ("any", "alice", ("bob",), [("db", "bob")], ()),
+        # backup is owned by ["dba", "sre"] under its default rule, any: dave can sign
+        ("all", "@Alice", ("bob",), [], ("db",)),
+    ],
+)
+def test_unsignable_systems(signoff_rule, author, contributors, signed, unsignable):
+    found = depmap(signoff=signoff_rule)
+    systems = with_map_system(found)
+    impact = impact_of(found, {"db": None})
+    needing = needing_signoff(systems, found, impact, frozenset())
+    counted: dict[str, list[Signoff]] = {sid: [] for sid in needing}
+    for sid, by in signed:
+        counted[sid].append(signoff(sid, by))
+    versions = Versions(systems, VersionFiles(head={}, base={}), merge_base=MERGE_BASE, head=HEAD)
+    context = Context(base=MERGE_BASE, head=HEAD, merge_base=MERGE_BASE, depmap=found, changed=())
+    report = decide(
+        context,
+        systems,
+        impact,
+        versions,
+        (),
+        needing,
+        counted,
+        [],
+        unmapped=(),
+        members={},
+        author=author,
+        contributors=contributors,
+    )
+    assert report.unsignable == unsignable
+    assert set(report.unsignable) <= set(report.pending)
+    assert report.verdict == "blocked"

@@ -65,7 +65,12 @@ def evaluate(
         author=pull.author,
         deepen=options.deepen,
     )
-    report = check(change, offers=sources, lookup=team_lookup(teams))
+    report = check(
+        change,
+        offers=sources,
+        lookup=team_lookup(teams),
+        contributors=tuple(gathered.contributors),
+    )
     return Evaluation(
         report=report,
         ask=ask(seen[0], report, author=pull.author, excluded=gathered.contributors)

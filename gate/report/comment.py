@@ -14,6 +14,7 @@ from gate.report.words import (
     WHY_AFFECTED,
     counted,
     rule_phrase,
+    unsignable_sentence,
 )
 
 # Finds the one living comment again on the next run; invisible when rendered.
@@ -98,6 +99,8 @@ def _body(
                 f"- … and {len(report.ignored) - len(shown_ignored)} more (see the JSON report)"
             )
         lines += ["", "</details>"]
+    if report.unsignable:
+        lines += ["", f"**{unsignable_sentence(report.unsignable, value=code)}**"]
     lines += ["", *_how_to_sign_off(report, stale_signoffs)]
     lines += ["", f"<sub>change-impact-gate {__version__} · evaluated head `{report.head}`</sub>"]
     return "\n".join(lines) + "\n"

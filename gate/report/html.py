@@ -14,6 +14,7 @@ from gate.report.words import (
     VIOLATED,
     counted,
     headline,
+    unsignable_sentence,
     violation_sentence,
 )
 
@@ -78,6 +79,11 @@ def _blocking(report: Report, anchors: dict[str, str]) -> str:
         parts.append(
             f"<h3>Waiting for sign-off ({counted(len(report.pending), 'system')})</h3>"
             + _folded(owners)
+        )
+    if report.unsignable:
+        parts.append(
+            f'<p class="unsignable"><strong>'
+            f"{inert(unsignable_sentence(report.unsignable))}</strong></p>"
         )
     if report.unmapped and report.unmapped_policy == "fail":
         parts.append(

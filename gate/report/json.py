@@ -27,6 +27,7 @@ def document(report: Report) -> dict[str, Any]:
         "changed": [flat(entry) for entry in report.changed],
         "systems": [system_document(result) for result in report.systems],
         "pending": list(report.pending),
+        "unsignable": list(report.unsignable),
         "unmapped": list(report.unmapped),
         "author": report.author,
         "ignored_signoffs": [flat(entry) for entry in report.ignored],

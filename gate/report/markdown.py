@@ -13,6 +13,7 @@ from gate.report.words import (
     counted,
     headline,
     icon,
+    unsignable_sentence,
     version_phrase,
     violation_sentence,
 )
@@ -56,6 +57,8 @@ def render(report: Report) -> str:
             for i in report.ignored
         ]
         lines += ["", "</details>"]
+    if report.unsignable:
+        lines += ["", f"**{unsignable_sentence(report.unsignable, value=code)}**"]
     if report.pending:
         lines += [
             "",

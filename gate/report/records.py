@@ -101,6 +101,8 @@ class Report:
     systems: tuple[SystemResult, ...]
     pending: tuple[str, ...]
     unmapped: tuple[str, ...]
+    # Pending systems that no one whose sign-off counts can sign off (author, committers, bots).
+    unsignable: tuple[str, ...] = ()
     unmapped_policy: str = "warn"
     author: str | None = None
     ignored: tuple[Ignored, ...] = ()

@@ -13,6 +13,7 @@ from gate.report.words import (
     VIOLATED,
     headline,
     rule_phrase,
+    unsignable_sentence,
     version_phrase,
     violation_sentence,
 )
@@ -50,6 +51,8 @@ def render(report: Report) -> str:
         ]
     for note in report.notes:
         lines += ["", f"note: {shown(note)}"]
+    if report.unsignable:
+        lines += ["", unsignable_sentence(report.unsignable, value=shown)]
     if report.pending:
         lines += ["", "Who must still sign off:"]
         lines += [f"  {shown(owner)}: {_listed(ids)}" for owner, ids in report.waiting().items()]

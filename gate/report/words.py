@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from gate.report.records import Report, VersionChange, Violation
 
@@ -11,6 +11,7 @@ CHAINS_CUT = "more chains lead here; the list is cut"
 NOT_COUNTED = "Sign-offs that do not count"
 WHY_AFFECTED = "Why each system is affected"
 VIOLATED = "Version requirements violated"
+NO_ONE_CAN_SIGN = "No one can sign off"
 
 
 def icon(report: Report) -> str:
@@ -70,6 +71,15 @@ def version_phrase(
     if version.downgrade:
         phrase += ", DOWNGRADE"
     return phrase + ")"
+
+
+def unsignable_sentence(ids: Iterable[str], *, value: Callable[[str], str] = _as_is) -> str:
+    """Why the systems in ids can never be signed off, and what to do about it."""
+    return (
+        f"{NO_ONE_CAN_SIGN} {', '.join(map(value, ids))}: every owner who could is the change's"
+        " author or an author or committer of its commits, who cannot sign off their own work;"
+        " add an owner to the map on the base branch."
+    )
 
 
 def rule_phrase(rule: str) -> str:
