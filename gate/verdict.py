@@ -10,6 +10,7 @@ from gate.depmap.records import Map, SignoffRule, System, Team
 from gate.git.diff import Changed
 from gate.impact import Impact
 from gate.report.records import Ignored, Report, Signoff, SignoffState, SystemResult, Violation
+from gate.report.words import counted as count_of
 from gate.signoffs.count import state
 from gate.signoffs.owners import Members, bare_login
 from gate.signoffs.records import Owned
@@ -113,7 +114,8 @@ def decide(
     blocked = bool(pending or violations or (unmapped and policy.unmapped == "fail"))
     notes: list[str] = []
     if unmapped and policy.unmapped == "warn":
-        notes.append(f"{len(unmapped)} changed file(s) match no system in the map")
+        matches = "matches" if len(unmapped) == 1 else "match"
+        notes.append(f"{count_of(len(unmapped), 'changed file')} {matches} no system in the map")
     return Report(
         verdict="blocked" if blocked else "pass",
         base=context.base,

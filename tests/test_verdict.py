@@ -127,7 +127,7 @@ def violation(dependent: str, dependency: str) -> Violation:
             ("README.md",),
             "pass",
             (),
-            ("1 changed file(s) match no system in the map",),
+            ("1 changed file matches no system in the map",),
         ),
         # ... and block under unmapped: fail
         (

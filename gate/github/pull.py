@@ -70,7 +70,9 @@ def fetch_commits(repo: str, commits: Sequence[str], *, fetch: bool) -> None:
         return
     if not fetch:
         raise GateError(
-            f"the pull request's commit(s) {', '.join(c[:12] for c in missing)} are not in {repo};"
+            f"the pull request's {'commit' if len(missing) == 1 else 'commits'}"
+            f" {', '.join(c[:12] for c in missing)} {'is' if len(missing) == 1 else 'are'} not in"
+            f" {repo};"
             " pass --deepen to fetch them from origin, or fetch them before running the gate"
         )
     refs.fetch_commits(repo, missing)

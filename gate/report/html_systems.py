@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from gate.report.html_page import affected_pill, inert
 from gate.report.records import Report, Signoff, SystemResult, Violation
-from gate.report.words import CHAINS_CUT, rule_phrase, version_phrase
+from gate.report.words import CHAINS_CUT, counted, rule_phrase, version_phrase
 
 CHAINS_SHOWN = 3  # more chains than this fold into a <details>
 
@@ -53,7 +53,7 @@ def _why(result: SystemResult) -> str:
     count = len(result.because)
     if count <= CHAINS_SHOWN and not result.because_truncated:
         return f"via{listed}"
-    return f"<details><summary>via {count} chain(s)</summary>{listed}</details>"
+    return f"<details><summary>via {counted(count, 'chain')}</summary>{listed}</details>"
 
 
 def _signoff(result: SystemResult) -> str:

@@ -11,6 +11,7 @@ from gate.report.words import (
     NO_SYSTEM,
     NOT_COUNTED,
     VIOLATED,
+    counted,
     headline,
     rule_phrase,
     unsignable_sentence,
@@ -26,7 +27,7 @@ def render(report: Report) -> str:
     lines = [headline(report), ""]
     lines.append(
         f"change  {shown(report.merge_base[:12])}..{shown(report.head[:12])}"
-        f"  ({len(report.changed)} changed path(s); base {shown(report.base[:12])})"
+        f"  ({counted(len(report.changed), 'changed path')}; base {shown(report.base[:12])})"
     )
     lines.append(f"map     {shown(_short(report.map_source))}")
     violations = [v for result in report.systems for v in result.violations]
