@@ -133,7 +133,20 @@ def decide(
         ignored=tuple(ignored),
         edges=tuple(map(attrgetter("dependency", "dependent"), impact.crossed)),
         notes=tuple(notes),
+        people=_people(results, teams, cannot),
     )
+
+
+def _people(
+    results: list[SystemResult], teams: Mapping[str, Team], cannot: Collection[str]
+) -> dict[str, tuple[str, ...]]:
+    """For each team still to sign off, its listed members who can: the people to ask."""
+    waited = {owner for result in results for owner in result.waiting_on}
+    return {
+        owner: tuple(sorted(teams[owner].members - set(cannot)))
+        for owner in sorted(waited)
+        if owner in teams
+    }
 
 
 def _unsignable(

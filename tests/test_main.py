@@ -209,7 +209,7 @@ def test_the_pre_push_hook_reports_a_blocked_change_and_lets_the_push_go(tmp_pat
     )
     assert result.returncode == 0, result.stderr
     assert "BLOCKED" in result.stdout
-    assert "Who must still sign off:\n  dba: postgresql" in result.stdout
+    assert "Who must still sign off:\n  dba (ask alice, bob): postgresql" in result.stdout
 
 
 def test_the_pre_push_hook_fails_on_an_error(tmp_path):
@@ -324,3 +324,12 @@ def test_with_output_the_verdict_is_still_one_line_on_stderr(tmp_path, capsys):
     )
     assert main(args) == 1  # to stdout: the report alone
     assert capsys.readouterr().err == ""
+
+
+def test_the_text_report_names_the_people_to_ask_beside_each_team(tmp_path, capsys):
+    repo = infra_repo(tmp_path)
+    upgrade(repo)
+    assert main(["check", "--repo", str(repo.path), "--base", "main", "--author", "bob"]) == 1
+    out = capsys.readouterr().out
+    assert "  dba (ask alice): postgresql, replica\n" in out  # bob wrote it: not asked
+    assert "  @frank: replica\n" in out  # a login is the person already

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -109,6 +110,9 @@ class Report:
     edges: tuple[tuple[str, str], ...] = ()  # (dependency, dependent) edges impact crossed
     notes: tuple[str, ...] = field(default=())  # warnings a reader should see
     evidence_sha256: str | None = None  # of the evidence record written for this evaluation
+    # Owner team key -> the members the map lists who can sign off (not the author or the
+    # committers), for each team still to sign off: the people to ask.
+    people: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def waiting(self) -> dict[str, list[str]]:
         """Who must still sign off: each owner, with the systems waiting for them, in order."""

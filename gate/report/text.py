@@ -56,7 +56,10 @@ def render(report: Report) -> str:
         lines += ["", unsignable_sentence(report.unsignable, value=shown)]
     if report.pending:
         lines += ["", "Who must still sign off:"]
-        lines += [f"  {shown(owner)}: {_listed(ids)}" for owner, ids in report.waiting().items()]
+        lines += [
+            f"  {shown(owner)}{_asked(report.people.get(owner, ()))}: {_listed(ids)}"
+            for owner, ids in report.waiting().items()
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -100,3 +103,8 @@ def _quoted(text: str) -> str:
 def _short(source: str) -> str:
     name, at, sha = source.rpartition("@")
     return f"{name}@{sha[:12]}" if at and len(sha) == 40 else source
+
+
+def _asked(people: tuple[str, ...]) -> str:
+    """' (ask alice, bob)' beside a team: who to ask for it; nothing for a login or no one."""
+    return f" (ask {', '.join(shown(person) for person in people)})" if people else ""
