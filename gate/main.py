@@ -7,10 +7,18 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from gate import DEFAULT_MAP_PATH, __version__
-from gate.errors import EXIT_BLOCKED, EXIT_CRASH, EXIT_ERROR, EXIT_PASS, GateError
+from gate.commands import (
+    run_board,
+    run_check,
+    run_explain,
+    run_graph,
+    run_validate,
+    run_verify_evidence,
+)
+from gate.errors import EXIT_CRASH, EXIT_ERROR, GateError
 from gate.workflow_commands import stdout_is_a_pipe, stop_workflow_commands
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -136,12 +144,12 @@ def _parser() -> argparse.ArgumentParser:
         help="run as a GitHub Action: the pull request from the event, sign-offs from reviews"
         " and comments, the verdict back as a commit status, a comment and the job summary",
     )
-    check.set_defaults(run=_check)
+    check.set_defaults(run=run_check)
 
     validate = commands.add_parser("validate", help="check a map and list every problem")
     _add_repo(validate)
     _add_map(validate)
-    validate.set_defaults(run=_validate)
+    validate.set_defaults(run=run_validate)
 
     explain = commands.add_parser("explain", help="what a system depends on, what depends on it")
     explain.add_argument("system")
@@ -149,20 +157,20 @@ def _parser() -> argparse.ArgumentParser:
     _add_map(explain)
     explain.add_argument("--base", help="with --head: why SYSTEM is affected by that change")
     explain.add_argument("--head", help="head ref, with --base")
-    explain.set_defaults(run=_explain)
+    explain.set_defaults(run=run_explain)
 
     graph = commands.add_parser("graph", help="draw the map")
     _add_repo(graph)
     _add_map(graph)
     graph.add_argument("--format", choices=("mermaid", "dot"), default="mermaid")
     graph.add_argument("--output", metavar="FILE")
-    graph.set_defaults(run=_graph)
+    graph.set_defaults(run=run_graph)
 
     verify = commands.add_parser(
         "verify-evidence", help="re-check an evidence record's hash: is it intact?"
     )
     verify.add_argument("file")
-    verify.set_defaults(run=_verify_evidence)
+    verify.set_defaults(run=run_verify_evidence)
 
     board = commands.add_parser(
         "board", help="the change review board's agenda: every open pull request, by risk"
@@ -191,7 +199,7 @@ def _parser() -> argparse.ArgumentParser:
         help="the login that posts the gate's statuses (the App of `status-token`, if set);"
         " only its statuses show since when a head is current (default: github-actions[bot])",
     )
-    board.set_defaults(run=_board)
+    board.set_defaults(run=run_board)
 
     demo = commands.add_parser("demo", help="replay the 2017 upgrade and watch the gate stop it")
     demo.set_defaults(run=_demo)
@@ -226,189 +234,6 @@ def _map_path(path: str) -> str:
             f"{path!r} contains a control character; name the map's file exactly"
         )
     return path
-
-
-def _check(
-    *,
-    repo: str,
-    base: str | None,
-    head: str,
-    map_path: str,
-    map_file: str | None,
-    signoffs: str | None,
-    author: str | None,
-    format: str,
-    output: str | None,
-    deepen: bool,
-    advisory: bool,
-    pre_push: bool,
-    evidence: str | None,
-    github: bool,
-) -> int:
-    if pre_push:
-        if github or head != "HEAD":
-            raise GateError("--pre-push checks the commit being pushed; drop --github and --head")
-        pushed = _pushed_commit(os.environ)
-        if pushed is None:
-            print("gate: the push deletes a branch: no change to check")
-            return EXIT_PASS
-        head, advisory = pushed, True
-    if github:
-        ignored = (
-            ("--base", base is not None),
-            ("--head", head != "HEAD"),
-            ("--author", author is not None),
-        )
-        given = [option for option, is_set in ignored if is_set]
-        if given:
-            raise GateError(
-                f"--github takes the base, head and author from the pull request event, and"
-                f" its verdict is the status it posts; drop {', '.join(given)}"
-            )
-        from gate.github.mode import check_pull_request
-
-        return check_pull_request(
-            repo=repo,
-            map_path=map_path,
-            map_file=map_file,
-            form=format,
-            output=output,
-            evidence=evidence,
-            deepen=deepen,
-            signoffs=signoffs,
-            advisory=advisory,
-        )
-    from gate.check import Change, check
-    from gate.output import write_text
-
-    change = Change(
-        repo=repo,
-        base=base,
-        head=head,
-        map_path=map_path,
-        map_file=map_file,
-        signoffs=signoffs,
-        author=author,
-        deepen=deepen,
-    )
-    report = check(change)
-    if evidence:
-        from gate.evidence import with_evidence
-
-        report = with_evidence(report, repo=repo, path=evidence)
-    from gate.report.render import render
-
-    write_text(render(report, format), output)
-    if output is not None and output != "-":
-        # The report went to a file: the log still shows the verdict, in one line.
-        from gate.report.terminal_text import shown
-        from gate.report.words import headline
-
-        sys.stderr.write(f"gate: {headline(report)} The report is in {shown(output)}.\n")
-    if advisory and report.exit_code == EXIT_BLOCKED:
-        # Above this, pre-commit prints "Passed" for an advisory hook: say that it is not one.
-        sys.stderr.write(
-            "gate: advisory: BLOCKED, not passed: the push goes on, but the change cannot merge"
-            " until the owners above sign off\n"
-        )
-        return EXIT_PASS
-    return report.exit_code
-
-
-def _pushed_commit(environ: Mapping[str, str]) -> str | None:
-    """The commit pre-commit says is being pushed; None for a push that deletes a branch.
-
-    Without PRE_COMMIT_TO_REF (an older pre-commit, or run by hand) it is HEAD.
-    """
-    from gate.git.refs import is_commit_id
-
-    pushed = environ.get("PRE_COMMIT_TO_REF")
-    if not pushed:
-        return "HEAD"
-    if not is_commit_id(pushed):
-        raise GateError(
-            f"PRE_COMMIT_TO_REF is {pushed[:80]!r}, not a full commit id; run the hook through"
-            " pre-commit's pre-push stage, or check with --head REF"
-        )
-    return None if set(pushed) == {"0"} else pushed
-
-
-def _validate(*, repo: str, map_path: str, map_file: str | None) -> int:
-    from gate.depmap.read import working_map
-    from gate.output import write_text
-
-    depmap = working_map(repo, map_path, map_file)
-    edges = len(depmap.edges)
-    write_text(
-        f"{depmap.source}: ok: {len(depmap.systems)} systems, {edges} dependencies,"
-        f" {len(depmap.teams)} teams\n",
-        None,
-    )
-    return 0
-
-
-def _explain(
-    *,
-    system: str,
-    repo: str,
-    map_path: str,
-    map_file: str | None,
-    base: str | None,
-    head: str | None,
-) -> int:
-    from gate.explain import explain
-    from gate.output import write_text
-
-    write_text(explain(repo, map_path, map_file, system, base, head), None)
-    return 0
-
-
-def _graph(
-    *,
-    repo: str,
-    map_path: str,
-    map_file: str | None,
-    format: str,
-    output: str | None,
-) -> int:
-    from gate.depmap.read import working_map
-    from gate.output import write_text
-    from gate.report import mermaid
-
-    depmap = working_map(repo, map_path, map_file)
-    nodes = dict.fromkeys(depmap.systems, "")
-    draw = mermaid.mermaid if format == "mermaid" else mermaid.dot
-    write_text(draw(nodes, mermaid.map_arrows(depmap)), output)
-    return 0
-
-
-def _verify_evidence(*, file: str) -> int:
-    from gate.evidence import verify
-
-    return verify(file)
-
-
-def _board(
-    *,
-    github_repo: str,
-    git: str,
-    map_path: str,
-    map_file: str | None,
-    html: str | None,
-    markdown: str | None,
-    gate_identity: str,
-) -> int:
-    from gate.board import board
-
-    return board(
-        github_repo=github_repo,
-        repo=git,
-        map_path=map_path,
-        map_file=map_file,
-        html=html,
-        markdown=markdown,
-        gate_identity=gate_identity,
-    )
 
 
 def _demo() -> int:

@@ -25,7 +25,7 @@ the longest name that covers it:
     gate.github                                   the GitHub client and the --github mode
     gate.explain, gate.board                      what is built on a check's report
     gate.demo                                     the 2017 replay
-    gate.main, gate.__main__                      the command line
+    gate.main, gate.commands, gate.__main__       the command line, its commands
 
 A module may import a module of a lower layer, or of its own layer (its own package's
 files, or a neighbour named on the same line); never one of a higher layer. Within a layer
@@ -63,7 +63,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gate.github",),
     ("gate.explain", "gate.board"),
     ("gate.demo",),
-    ("gate.main", "gate.__main__"),
+    ("gate.main", "gate.commands", "gate.__main__"),
 )
 
 
