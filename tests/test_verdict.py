@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import pytest
 
 from gate.depmap.load import load_map
 from gate.depmap.read import with_map_system
 from gate.depmap.records import Map
 from gate.impact import Impact, impacted
-from gate.report.records import Signoff, Violation
+from gate.report.records import Report, Signoff, Violation
 from gate.signoffs.records import Owned
 from gate.verdict import Context, decide, needing_signoff
 from gate.versions.files import VersionFiles
@@ -96,6 +98,41 @@ def violation(dependent: str, dependency: str) -> Violation:
     )
 
 
+def _decided(
+    found: Map,
+    signed: Iterable[tuple[str, str]] = (),
+    *,
+    violations: tuple[Violation, ...] = (),
+    unmapped: tuple[str, ...] = (),
+    author: str | None = None,
+    contributors: tuple[str, ...] = (),
+) -> tuple[Report, Mapping[str, Owned]]:
+    """The decision on a change touching db in `found`, with the sign-offs `signed` gives."""
+    systems = with_map_system(found)
+    impact = impact_of(found, {"db": None})
+    needing = needing_signoff(systems, found, impact, frozenset())
+    counted: dict[str, list[Signoff]] = {sid: [] for sid in needing}
+    for sid, by in signed:
+        counted.setdefault(sid, []).append(signoff(sid, by))
+    versions = Versions(systems, VersionFiles(head={}, base={}), merge_base=MERGE_BASE, head=HEAD)
+    context = Context(base=MERGE_BASE, head=HEAD, merge_base=MERGE_BASE, depmap=found, changed=())
+    report = decide(
+        context,
+        systems,
+        impact,
+        versions,
+        violations,
+        needing,
+        counted,
+        [],
+        unmapped=unmapped,
+        members={},
+        author=author,
+        contributors=contributors,
+    )
+    return report, needing
+
+
 @pytest.mark.parametrize(
     ("policy", "signoff_rule", "signed", "violations", "unmapped", "verdict", "pending", "notes"),
     [
@@ -143,27 +180,11 @@ def violation(dependent: str, dependency: str) -> Violation:
     ],
 )
 def test_the_decision(policy, signoff_rule, signed, violations, unmapped, verdict, pending, notes):
-    found = depmap(policy=policy, signoff=signoff_rule)
-    systems = with_map_system(found)
-    impact = impact_of(found, {"db": None})
-    needing = needing_signoff(systems, found, impact, frozenset())
-    counted: dict[str, list[Signoff]] = {sid: [] for sid in needing}
-    for sid, by in signed:
-        counted[sid].append(signoff(sid, by))
-    versions = Versions(systems, VersionFiles(head={}, base={}), merge_base=MERGE_BASE, head=HEAD)
-    context = Context(base=MERGE_BASE, head=HEAD, merge_base=MERGE_BASE, depmap=found, changed=())
-    report = decide(
-        context,
-        systems,
-        impact,
-        versions,
-        tuple(violation(*pair) for pair in violations),
-        needing,
-        counted,
-        [],
+    report, _ = _decided(
+        depmap(policy=policy, signoff=signoff_rule),
+        signed,
+        violations=tuple(violation(*pair) for pair in violations),
         unmapped=unmapped,
-        members={},
-        author=None,
     )
     assert report.verdict == verdict
     assert report.pending == pending
@@ -175,24 +196,7 @@ def test_the_decision(policy, signoff_rule, signed, violations, unmapped, verdic
 
 def test_a_system_that_needs_no_sign_off_is_satisfied():
     found = depmap(policy="policy: {signoff-touched: false}")
-    systems = with_map_system(found)
-    impact = impact_of(found, {"db": None})
-    needing = needing_signoff(systems, found, impact, frozenset())
-    versions = Versions(systems, VersionFiles(head={}, base={}), merge_base=MERGE_BASE, head=HEAD)
-    context = Context(base=MERGE_BASE, head=HEAD, merge_base=MERGE_BASE, depmap=found, changed=())
-    report = decide(
-        context,
-        systems,
-        impact,
-        versions,
-        (),
-        needing,
-        {"backup": [signoff("backup", "dave")]},
-        [],
-        unmapped=(),
-        members={},
-        author=None,
-    )
+    report, needing = _decided(found, [("backup", "dave")])
     db, backup = report.systems
     assert (db.signoff.required, db.signoff.satisfied) == (False, True)
     assert backup.signoff.by == (signoff("backup", "dave"),)
@@ -216,28 +220,8 @@ def test_a_system_that_needs_no_sign_off_is_satisfied():
     ],
 )
 def test_unsignable_systems(signoff_rule, author, contributors, signed, unsignable):
-    found = depmap(signoff=signoff_rule)
-    systems = with_map_system(found)
-    impact = impact_of(found, {"db": None})
-    needing = needing_signoff(systems, found, impact, frozenset())
-    counted: dict[str, list[Signoff]] = {sid: [] for sid in needing}
-    for sid, by in signed:
-        counted[sid].append(signoff(sid, by))
-    versions = Versions(systems, VersionFiles(head={}, base={}), merge_base=MERGE_BASE, head=HEAD)
-    context = Context(base=MERGE_BASE, head=HEAD, merge_base=MERGE_BASE, depmap=found, changed=())
-    report = decide(
-        context,
-        systems,
-        impact,
-        versions,
-        (),
-        needing,
-        counted,
-        [],
-        unmapped=(),
-        members={},
-        author=author,
-        contributors=contributors,
+    report, _ = _decided(
+        depmap(signoff=signoff_rule), signed, author=author, contributors=contributors
     )
     assert report.unsignable == unsignable
     assert set(report.unsignable) <= set(report.pending)
