@@ -27,10 +27,11 @@ def _environment() -> dict[str, str]:
 class GitRepo:
     """A working tree, with methods to write files and commit them."""
 
-    def __init__(self, path: Path, *, branch: str = "main") -> None:
+    def __init__(self, path: Path, *, branch: str = "main", object_format: str = "sha1") -> None:
+        """A new repository at path; object_format "sha256" gives 64-digit object ids."""
         self.path = path
         path.mkdir(parents=True, exist_ok=True)
-        self.git("init", "-q", "-b", branch)
+        self.git("init", "-q", "-b", branch, f"--object-format={object_format}")
 
     @classmethod
     def clone(cls, source: str, path: Path, *options: str) -> GitRepo:

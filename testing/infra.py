@@ -68,9 +68,11 @@ FILES = {
 }
 
 
-def infra_repo(path: Path, *, policy: str = "", map_text: str | None = None) -> GitRepo:
+def infra_repo(
+    path: Path, *, policy: str = "", map_text: str | None = None, object_format: str = "sha1"
+) -> GitRepo:
     """A repository with the map and files committed on main, and branch `change` checked out."""
-    repo = GitRepo(path)
+    repo = GitRepo(path, object_format=object_format)
     text = map_text if map_text is not None else MAP.replace("{policy}", policy)
     repo.commit("baseline", ("dependency-map.yaml", text), *FILES.items())
     repo.checkout("-b", "change")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gate.main import main
-from testing.gitrepo import GIT_ENV, GitRepo
-from testing.infra import FILES, MAP, infra_repo, upgrade
+from testing.gitrepo import GitRepo
+from testing.infra import MAP, infra_repo, upgrade
 
 
 def run(
@@ -476,24 +474,8 @@ def test_a_github_team_cannot_be_checked_without_github(tmp_path, capsys):
     assert "acme/sre, which can only be read with --github" in report["error"]
 
 
-def sha256_infra_repo(path: Path) -> GitRepo:
-    """infra_repo, in a repository whose object ids are SHA-256 (64 hex digits)."""
-    path.mkdir()
-    subprocess.run(
-        ["git", "init", "-q", "-b", "main", "--object-format=sha256", str(path)],
-        env={**os.environ, **GIT_ENV},
-        check=True,
-        capture_output=True,
-    )
-    repo = GitRepo.__new__(GitRepo)
-    repo.path = path
-    repo.commit("baseline", ("dependency-map.yaml", MAP.replace("{policy}", "")), *FILES.items())
-    repo.checkout("-b", "change")
-    return repo
-
-
 def test_a_sha256_repository_is_checked_and_its_signoffs_count(tmp_path, capsys):
-    repo = sha256_infra_repo(tmp_path / "infra")
+    repo = infra_repo(tmp_path / "infra", object_format="sha256")
     upgrade(repo)
     head = repo.commit("client", ("backup/backup.yml", 'pg_dump:\n  client_version: "9.6.1"\n'))
     assert len(head) == 64

@@ -3,7 +3,6 @@ own work tree, commit ids of another length, a map path that reads as a pattern)
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from gate.main import main
 from testing import fakegithub
 from testing.fakegithub import FakeGitHub
-from testing.gitrepo import GIT_ENV, GitRepo
+from testing.gitrepo import GitRepo
 from testing.infra import FILES, MAP, infra_repo, upgrade
 from testing.pullrequest import Run, alerting_change
 from testing.reports import check_json
@@ -124,23 +123,8 @@ def test_with_github_a_signoffs_file_the_pull_request_checks_out_is_refused(
         assert run.statuses()[-1] == ("error", head)
 
 
-def _sha256_repo(path: Path) -> GitRepo:
-    path.mkdir(parents=True)
-    subprocess.run(
-        ["git", "init", "-q", "-b", "main", "--object-format=sha256", str(path)],
-        env={**GIT_ENV, "PATH": "/usr/bin:/bin"},
-        check=True,
-        capture_output=True,
-    )
-    repo = GitRepo.__new__(GitRepo)
-    repo.path = path
-    repo.commit("baseline", ("dependency-map.yaml", MAP.replace("{policy}", "")), *FILES.items())
-    repo.checkout("-b", "change")
-    return repo
-
-
 def test_a_sha256_repository_takes_signoffs_by_its_64_digit_commit_ids(tmp_path, capsys):
-    repo = _sha256_repo(tmp_path / "repo")
+    repo = infra_repo(tmp_path / "repo", object_format="sha256")
     head = repo.commit("page less", ("alerting/crontab", "MAILTO=oncall@example.com\n"))
     assert len(head) == 64
     ledger = tmp_path / "signoffs.yml"
