@@ -246,3 +246,15 @@ def test_without_a_value_in_the_env_file_the_default_is_the_version(tmp_path, ca
     assert code == 1  # the .env is one of PostgreSQL's files: the change touches it
     assert systems["postgresql"]["affected"] == "touched"
     assert not systems["pg-dump-backup"]["violations"]
+
+
+def test_an_env_file_that_is_a_link_is_an_error_not_the_default(tmp_path, capsys):
+    # Compose follows the link; reading the link's own text would leave the default standing.
+    repo = _compose_repo(tmp_path, "db/compose.yml", '      - "db/"\n')
+    repo.commit("the tag elsewhere", ("db/real.env", "PG_TAG=9.6.1\n"))
+    repo.symlink("db/.env", "real.env")
+    repo.git("add", "-A")
+    repo.git("commit", "-qm", "link it")
+    code, _, err = _check(repo, capsys)
+    assert code == 2
+    assert "db/.env is a symbolic link" in err
